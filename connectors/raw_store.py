@@ -1,0 +1,141 @@
+"""The raw layer in DuckDB: page-by-page upserts committed together with the sync cursor.
+
+A connector hands over one page of shaped rows and the cursor that is valid once that page is
+stored; both land in one transaction, so a crash can never move a cursor past data that was not
+stored, and re-running a page is idempotent (rows are keyed upserts).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from connectors.raw_schema import create_raw_tables
+
+SYNC_STATE_DDL = """
+CREATE TABLE IF NOT EXISTS raw_meta.sync_state (
+    stream VARCHAR PRIMARY KEY,
+    cursor JSON NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+)"""
+
+
+@dataclass
+class UpsertCounts:
+    inserted: int = 0
+    updated: int = 0
+
+    def add(self, other: UpsertCounts) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot store a {type(value).__name__} in the raw layer")
+
+
+class RawStore:
+    """Owns one DuckDB connection to the warehouse file and the raw schemas in it."""
+
+    def __init__(self, database: str | Path | duckdb.DuckDBPyConnection):
+        if isinstance(database, duckdb.DuckDBPyConnection):
+            self.connection = database
+        else:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            self.connection = duckdb.connect(str(database))
+        create_raw_tables(self.connection)
+        self.connection.execute("CREATE SCHEMA IF NOT EXISTS raw_meta")
+        self.connection.execute(SYNC_STATE_DDL)
+        self._columns: dict[str, list[tuple[str, str]]] = {}
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def read_cursor(self, stream: str) -> dict | None:
+        row = self.connection.execute(
+            "SELECT cursor FROM raw_meta.sync_state WHERE stream = ?", [stream]
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def commit_page(
+        self,
+        stream: str,
+        upserts: dict[str, list[dict]],
+        cursor: dict | None,
+        replace_children: dict[str, tuple[str, list[str]]] | None = None,
+    ) -> dict[str, UpsertCounts]:
+        """Store one page atomically.
+
+        ``upserts`` maps a raw table to rows keyed by the table's primary key;
+        ``replace_children`` maps a child table to (parent key column, parent ids) whose rows are
+        deleted first, for child rows that are always re-sent whole (e.g. a contact's history).
+        """
+        counts: dict[str, UpsertCounts] = {}
+        self.connection.execute("BEGIN TRANSACTION")
+        try:
+            for table, (column, parent_ids) in (replace_children or {}).items():
+                if parent_ids:
+                    self.connection.execute(
+                        f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?::VARCHAR[]))", [parent_ids]
+                    )
+            for table, rows in upserts.items():
+                counts[table] = self._upsert(table, rows)
+            if cursor is not None:
+                self._write_cursor(stream, cursor)
+            self.connection.execute("COMMIT")
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        return counts
+
+    def _write_cursor(self, stream: str, cursor: dict) -> None:
+        self.connection.execute(
+            "INSERT OR REPLACE INTO raw_meta.sync_state VALUES (?, ?, ?)",
+            [stream, json.dumps(cursor, default=_json_default), datetime.now(UTC)],
+        )
+
+    def _table_columns(self, table: str) -> list[tuple[str, str]]:
+        if table not in self._columns:
+            schema, name = table.split(".")
+            self._columns[table] = self.connection.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+                [schema, name],
+            ).fetchall()
+        return self._columns[table]
+
+    def _key_columns(self, table: str) -> list[str]:
+        schema, name = table.split(".")
+        row = self.connection.execute(
+            "SELECT constraint_column_names FROM duckdb_constraints() "
+            "WHERE schema_name = ? AND table_name = ? AND constraint_type = 'PRIMARY KEY'",
+            [schema, name],
+        ).fetchone()
+        return list(row[0])
+
+    def _upsert(self, table: str, rows: list[dict]) -> UpsertCounts:
+        if not rows:
+            return UpsertCounts()
+        columns = self._table_columns(table)
+        # One JSON parameter per page: binding rows one by one is two orders of magnitude slower.
+        selects = ", ".join(
+            f"j->'{name}' AS {name}" if kind == "JSON" else f"CAST(j->>'{name}' AS {kind}) AS {name}"
+            for name, kind in columns
+        )
+        page = f"(SELECT {selects} FROM (SELECT unnest(from_json(?::JSON, '[\"json\"]')) AS j))"
+        keys = self._key_columns(table)
+        # A record can appear twice in one page (it moved while we paged): the later version wins.
+        rows = list({tuple(row[k] for k in keys): row for row in rows}.values())
+        payload = json.dumps(rows, default=_json_default, ensure_ascii=False)
+        existing = self.connection.execute(
+            f"SELECT count(*) FROM {table} t JOIN {page} p USING ({', '.join(keys)})", [payload]
+        ).fetchone()[0]
+        self.connection.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM {page}", [payload])
+        return UpsertCounts(inserted=len(rows) - existing, updated=existing)
