@@ -50,16 +50,20 @@ class Dataset:
     hubspot_pipelines: dict = field(default_factory=lambda: {"results": []})
     salesforce: dict[str, list[dict]] = field(default_factory=dict)  # SObject name -> records
 
-    @classmethod
-    def load(cls, root: str | Path) -> Dataset:
-        root = Path(root)
-        manifest_path = root / "manifest.json"
+    @staticmethod
+    def read_recorded_at(root: str | Path) -> datetime:
+        manifest_path = Path(root) / "manifest.json"
         if not manifest_path.is_file():
             raise DatasetError(f"{manifest_path}: missing (a dataset needs manifest.json with recorded_at)")
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if "recorded_at" not in manifest:
             raise DatasetError(f"{manifest_path}: key 'recorded_at' is missing")
-        dataset = cls(root=root, recorded_at=parse_utc(manifest["recorded_at"]))
+        return parse_utc(manifest["recorded_at"])
+
+    @classmethod
+    def load(cls, root: str | Path) -> Dataset:
+        root = Path(root)
+        dataset = cls(root=root, recorded_at=cls.read_recorded_at(root))
         for path in sorted((root / "hubspot").glob("*.jsonl")):
             dataset.hubspot[path.stem] = read_jsonl(path)
         pipelines = root / "hubspot" / "pipelines_deals.json"

@@ -1,0 +1,32 @@
+"""Report weeks: Monday 00:00 to Monday 00:00 in the report time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from dagster import WeeklyPartitionsDefinition
+
+REPORT_TIMEZONE = "Asia/Tokyo"
+FIRST_REPORT_WEEK = "2023-01-02"
+
+report_weeks = WeeklyPartitionsDefinition(
+    start_date=FIRST_REPORT_WEEK, day_offset=1, timezone=REPORT_TIMEZONE, end_offset=0
+)
+
+
+def last_complete_week(as_of: datetime, timezone: str = REPORT_TIMEZONE) -> date:
+    """The Monday of the last week that had ended by `as_of` (local time)."""
+    local_day = as_of.astimezone(ZoneInfo(timezone)).date()
+    return local_day - timedelta(days=local_day.weekday() + 7)
+
+
+def parse_report_week(text: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--week {text!r}: expected a date as YYYY-MM-DD") from None
+    if day.weekday() != 0:
+        monday = day - timedelta(days=day.weekday())
+        raise ValueError(f"--week {text}: report weeks start on Monday; the week of {text} is {monday}")
+    return day
