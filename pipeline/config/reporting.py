@@ -34,7 +34,8 @@ class KpiDefaults(BaseModel):
     review_frequency: ReviewFrequency
 
 
-def _defaults(name_ja, name_en, unit, direction, data_source, review="週次") -> KpiDefaults:
+def _defaults(name_ja: str, name_en: str, unit: Unit, direction: Direction, data_source: DataSource,
+              review: ReviewFrequency = "週次") -> KpiDefaults:
     return KpiDefaults(name_ja=name_ja, name_en=name_en, unit=unit, direction=direction,
                        data_source=data_source, review_frequency=review)
 

@@ -17,7 +17,8 @@ STATUS = {
 }
 
 _ENGLISH_TERMS = {
-    "MAツール": "MA tool", "SFAツール": "SFA tool", "広告管理ツール": "Ad manager", "SFA+会計": "SFA + accounting",
+    "MAツール": "MA tool", "SFAツール": "SFA tool", "広告管理ツール": "Ad manager",
+    "SFA+会計": "SFA + accounting",
     "週次": "Weekly", "月次": "Monthly",
 }
 
@@ -32,8 +33,9 @@ SHEET_NAMES = {
 }
 
 TREND_CHART_TITLES = {
-    "ja": ("件数の推移", "転換率の推移(%)"),
-    "en": ("Counts by week", "Rates by week (%)"),
+    "ja": {"count": "件数の推移", "rate": "転換率の推移(%)", "yen": "金額の推移(円)", "ratio": "比率の推移"},
+    "en": {"count": "Counts by week", "rate": "Rates by week (%)", "yen": "Amounts by week (JPY)",
+           "ratio": "Ratios by week"},
 }
 
 WEEK_HEADER = {"ja": "週(月曜)", "en": "Week (Monday)"}
@@ -57,7 +59,7 @@ NOTES = {
     "en": {
         "week": "Week: {start} to {end}",
         "ltv": "LTV/CAC is reviewed monthly, so it is computed over the 4 weeks ending with this week.",
-        "funnel": "Leads→MQL is the ratio of this week's counts; later stages use marts.funnel_weekly's rates.",
+        "funnel": "Leads→MQL is the ratio of this week's counts; later stages use funnel_weekly's rates.",
     },
 }
 

@@ -1,0 +1,1 @@
+"""Assets of the weekly KPI pipeline, by group: hubspot, salesforce, warehouse, reporting."""

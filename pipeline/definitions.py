@@ -1,0 +1,88 @@
+"""The one Definitions object of the project (found from workspace.yaml)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from dagster import (
+    AssetSelection,
+    Definitions,
+    EnvVar,
+    build_schedule_from_partitioned_job,
+    define_asset_job,
+    in_process_executor,
+)
+from dagster_dbt import DbtCliResource
+from dagster_duckdb import DuckDBResource
+
+from pipeline import settings
+from pipeline.assets.reporting import kpi_sheet
+from pipeline.assets.sources import hubspot_raw, salesforce_raw
+from pipeline.assets.warehouse import dbt_project, warehouse_dbt
+from pipeline.checks import FUNNEL_CHECKS, raw_tables_fresh
+from pipeline.partitions import report_weeks
+from pipeline.resources import (
+    FixtureApiResource,
+    HubSpotResource,
+    KpiConfigResource,
+    ReportOutputResource,
+    SalesforceResource,
+)
+
+
+def _secret(name: str) -> EnvVar | None:
+    """An EnvVar (shown by name, never by value, in the UI) for a variable that is set."""
+    return EnvVar(name) if os.environ.get(name) else None
+
+
+def _dbt_executable() -> str:
+    """dbt of this environment, also when its bin/ directory is not on PATH (`.venv/bin/python -m pipeline`)."""
+    beside_python = Path(sys.executable).with_name("dbt")
+    return str(beside_python) if beside_python.exists() else "dbt"
+
+
+def build_resources() -> dict:
+    fixture_api = FixtureApiResource(dataset_dir=str(settings.fixtures_dir()), enabled=settings.fixture_mode())
+    return {
+        "fixture_api": fixture_api,
+        "hubspot": HubSpotResource(
+            fixture_api=fixture_api,
+            access_token=_secret("HUBSPOT_ACCESS_TOKEN"),
+            base_url=os.environ.get("HUBSPOT_BASE_URL") or None,
+        ),
+        "salesforce": SalesforceResource(
+            fixture_api=fixture_api,
+            client_id=_secret("SALESFORCE_CLIENT_ID"),
+            client_secret=_secret("SALESFORCE_CLIENT_SECRET"),
+            username=os.environ.get("SALESFORCE_USERNAME") or None,
+            password=_secret("SALESFORCE_PASSWORD"),
+            security_token=_secret("SALESFORCE_SECURITY_TOKEN"),
+            login_url=os.environ.get("SALESFORCE_LOGIN_URL") or "https://login.salesforce.com",
+        ),
+        "duckdb": DuckDBResource(database=str(settings.duckdb_path())),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable()),
+        "kpi_config": KpiConfigResource(path=str(settings.config_path())),
+        "report_output": ReportOutputResource(path=str(settings.output_dir())),
+    }
+
+
+weekly_kpi_job = define_asset_job(
+    "weekly_kpi",
+    selection=AssetSelection.all(),
+    partitions_def=report_weeks,
+    executor_def=in_process_executor,  # one DuckDB file: a single writer at a time
+    description="Sync HubSpot and Salesforce, build the warehouse (dbt), write the weekly KPI sheet.",
+)
+
+# Mondays 09:00 Asia/Tokyo, for the partition (report week) that has just ended.
+weekly_kpi_schedule = build_schedule_from_partitioned_job(weekly_kpi_job, hour_of_day=9, minute_of_hour=0)
+
+defs = Definitions(
+    assets=[hubspot_raw, salesforce_raw, warehouse_dbt, kpi_sheet],
+    asset_checks=[raw_tables_fresh, *FUNNEL_CHECKS],
+    jobs=[weekly_kpi_job],
+    schedules=[weekly_kpi_schedule],
+    resources=build_resources(),
+)

@@ -1,0 +1,42 @@
+"""The sheets of all weeks as one table, the rows of `marts.kpi_sheet`.
+
+Numbers stay numbers in the sheet's scale (rates as percentages, see `unit`); undefined cells are None.
+`status` holds a language-independent code: on_track, at_risk or off_track.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from pipeline.reporting.formatting import kpi_label
+from pipeline.reporting.sheet import SheetRow
+
+KPI_SHEET_COLUMNS = (
+    "week_start", "kpi_id", "kpi_name", "unit", "target", "actual", "attainment_pct", "wow_pct",
+    "data_source", "review_frequency", "owner", "benchmark_low", "benchmark_high", "status",
+)
+
+
+def kpi_sheet_table(sheets: Mapping[date, Sequence[SheetRow]], language: str) -> list[dict]:
+    """One dict per week and KPI, keyed by KPI_SHEET_COLUMNS; `sheets` as from compute_all_weeks."""
+    return [
+        {
+            "week_start": week,
+            "kpi_id": row.kpi.id,
+            "kpi_name": kpi_label(row.kpi, language),
+            "unit": row.unit,
+            "target": row.target,
+            "actual": row.actual,
+            "attainment_pct": row.attainment_pct,
+            "wow_pct": row.wow_pct,
+            "data_source": row.kpi.data_source,
+            "review_frequency": row.kpi.review_frequency,
+            "owner": row.kpi.owner or None,
+            "benchmark_low": row.benchmark_low,
+            "benchmark_high": row.benchmark_high,
+            "status": row.status,
+        }
+        for week, rows in sheets.items()
+        for row in rows
+    ]
