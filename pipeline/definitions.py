@@ -22,7 +22,6 @@ from pipeline.assets.reporting import kpi_sheet
 from pipeline.assets.sources import hubspot_raw, salesforce_raw
 from pipeline.assets.warehouse import dbt_project, warehouse_dbt
 from pipeline.checks import FUNNEL_CHECKS, raw_tables_fresh
-from pipeline.partitions import report_weeks
 from pipeline.resources import (
     FixtureApiResource,
     HubSpotResource,
@@ -71,7 +70,6 @@ def build_resources() -> dict:
 weekly_kpi_job = define_asset_job(
     "weekly_kpi",
     selection=AssetSelection.all(),
-    partitions_def=report_weeks,
     executor_def=in_process_executor,  # one DuckDB file: a single writer at a time
     description="Sync HubSpot and Salesforce, build the warehouse (dbt), write the weekly KPI sheet.",
 )

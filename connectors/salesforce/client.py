@@ -1,0 +1,161 @@
+"""simple-salesforce behind an OAuth login, with retries, backoff and errors a sync can act on.
+
+simple-salesforce retries nothing and only re-authenticates clients it logged in itself, so every
+call goes through ``SalesforceClient._call``: transient failures (5xx, 429, dropped connections,
+timeouts) are retried with exponential backoff honouring Retry-After, an expired session is renewed
+once, and everything else becomes a SyncError naming the stream. Messages never carry a secret.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
+
+import requests
+from simple_salesforce import Salesforce
+from simple_salesforce.exceptions import (
+    SalesforceError,
+    SalesforceExpiredSession,
+    SalesforceGeneralError,
+    SalesforceRefusedRequest,
+)
+from urllib3.exceptions import InvalidHeader
+from urllib3.util import Retry
+
+from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SyncError
+from connectors.salesforce.auth import TRANSIENT_STATUSES, request_access
+from connectors.salesforce.settings import SalesforceSettings
+
+T = TypeVar("T")
+# (connect, read) seconds: a first queryAll page over a large object can take minutes server-side.
+REQUEST_TIMEOUT_S = (30, 300)
+
+
+class QueryLocatorExpired(SyncError):
+    """A nextRecordsUrl is no longer valid (Salesforce drops idle or surplus query cursors)."""
+
+
+def http_session(ca_file: str | None) -> requests.Session:
+    session = requests.Session()
+    if ca_file:
+        session.verify = ca_file
+        # REQUESTS_CA_BUNDLE in the environment would otherwise override session.verify.
+        session.trust_env = False
+    return session
+
+
+def backoff_delay(attempt: int, retry_after: float | None, settings: SalesforceSettings) -> float:
+    """Seconds to wait before retry number ``attempt`` (0-based); Retry-After wins, capped either way."""
+    wanted = retry_after if retry_after is not None else settings.backoff_base_s * 2**attempt
+    return min(settings.max_backoff_s, max(0.0, wanted))
+
+
+def salesforce_error_detail(content: Any) -> tuple[str, str]:
+    """(errorCode, message) of a REST error body, which is a list of {message, errorCode} objects."""
+    if isinstance(content, list) and content and isinstance(content[0], dict):
+        return str(content[0].get("errorCode", "")), str(content[0].get("message", ""))
+    return "", "" if content is None else str(content)[:200]
+
+
+class SalesforceClient:
+    def __init__(self, settings: SalesforceSettings):
+        self.settings = settings
+        self.api_calls = 0  # HTTP requests sent, retries and logins included
+        self._session = http_session(settings.ca_file)
+        self._session.hooks["response"].append(self._remember_retry_after)
+        self._retry_after: str | None = None
+        self._connection: Salesforce | None = None
+
+    @property
+    def budget_remaining(self) -> int | None:
+        usage = self._connection.api_usage.get("api-usage") if self._connection else None
+        return usage.total - usage.used if usage else None
+
+    def describe(self, stream: str, sobject: str) -> dict:
+        return self._call(stream, f"describe {sobject}",
+                          lambda sf: sf.restful(f"sobjects/{sobject}/describe", timeout=REQUEST_TIMEOUT_S))
+
+    def query_all(self, stream: str, soql: str) -> dict:
+        """First page of a queryAll (deleted rows included)."""
+        return self._call(stream, "queryAll",
+                          lambda sf: sf.query(soql, include_deleted=True, timeout=REQUEST_TIMEOUT_S))
+
+    def query_more(self, stream: str, next_records_url: str) -> dict:
+        return self._call(stream, "queryAll next page", lambda sf: sf.query_more(
+            next_records_url, identifier_is_url=True, timeout=REQUEST_TIMEOUT_S))
+
+    def _call(self, stream: str, operation: str, request: Callable[[Salesforce], T]) -> T:
+        renewed = False
+        while True:
+            connection = self._connect(stream)
+            try:
+                return self._retrying(stream, operation, partial(request, connection))
+            except SalesforceExpiredSession:
+                if renewed:
+                    raise AuthenticationFailed(
+                        f"Salesforce stream {stream}: {operation}: the session was refused again right after "
+                        "a new login; check the connected app's session policy and the user's API access"
+                    ) from None
+                renewed = True
+                self._connection = None
+
+    def _connect(self, stream: str) -> Salesforce:
+        if self._connection is None:
+            grant = self._retrying(stream, "login", lambda: request_access(self._session, self.settings))
+            self._connection = Salesforce(instance_url=grant.instance_url, session_id=grant.access_token,
+                                          session=self._session, version=self.settings.api_version)
+        return self._connection
+
+    def _retrying(self, stream: str, operation: str, attempt_once: Callable[[], T]) -> T:
+        for attempt in range(self.settings.max_retries + 1):
+            self._retry_after = None
+            self.api_calls += 1
+            try:
+                return attempt_once()
+            except (SalesforceGeneralError, requests.HTTPError) as error:
+                status = error.response.status_code if isinstance(error, requests.HTTPError) else error.status
+                if status not in TRANSIENT_STATUSES:
+                    raise _sync_error(stream, operation, error) from None
+                failure = f"HTTP {status}"
+            except requests.exceptions.SSLError:
+                raise SyncError(f"Salesforce stream {stream}: {operation}: TLS verification failed; "
+                                "check SalesforceSettings ca_file") from None
+            except (requests.ConnectionError, requests.Timeout) as error:
+                failure = type(error).__name__
+            except SalesforceExpiredSession:
+                raise
+            except SalesforceError as error:
+                raise _sync_error(stream, operation, error) from None
+            if attempt < self.settings.max_retries:
+                time.sleep(backoff_delay(attempt, self._parsed_retry_after(), self.settings))
+        raise SyncError(f"Salesforce stream {stream}: {operation} failed after {self.settings.max_retries + 1} "
+                        f"attempt(s), last with {failure}; giving up (SalesforceSettings max_retries="
+                        f"{self.settings.max_retries})")
+
+    def _remember_retry_after(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self._retry_after = response.headers.get("Retry-After")
+
+    def _parsed_retry_after(self) -> float | None:
+        if self._retry_after is None:
+            return None
+        try:
+            return Retry().parse_retry_after(self._retry_after)
+        except InvalidHeader:  # not RFC 9110 seconds or HTTP-date: fall back to exponential backoff
+            return None
+
+
+def _sync_error(stream: str, operation: str, error: SalesforceError | requests.HTTPError) -> SyncError:
+    if isinstance(error, requests.HTTPError):
+        return SyncError(f"Salesforce stream {stream}: {operation} failed: HTTP {error.response.status_code}")
+    code, message = salesforce_error_detail(error.content)
+    if isinstance(error, SalesforceRefusedRequest) and code == "REQUEST_LIMIT_EXCEEDED":
+        return ApiLimitExceeded(
+            f"Salesforce stream {stream}: the org's API request limit is used up (REQUEST_LIMIT_EXCEEDED: "
+            f"{message}); the sync stopped, pages stored before this call are kept with their cursor. "
+            "Re-run once the rolling 24-hour allowance has room."
+        )
+    if code == "INVALID_QUERY_LOCATOR":
+        return QueryLocatorExpired(f"Salesforce stream {stream}: {operation}: query locator gone ({message})")
+    return SyncError(f"Salesforce stream {stream}: {operation} failed: HTTP {error.status} {code}: {message}")

@@ -1,0 +1,42 @@
+"""Connection and sync settings for Salesforce, built by the Dagster resource (connectors read no env)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class SalesforceSettings:
+    """OAuth 2.0 credentials of a connected app plus paging and retry policy.
+
+    The password grant is used when ``username`` is set, else the client-credentials grant.
+    Secrets are kept out of ``repr`` so that a logged settings object leaks nothing.
+    """
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    security_token: str = field(default="", repr=False)
+    login_url: str = "https://login.salesforce.com"  # sandboxes: https://test.salesforce.com
+    ca_file: str | None = None
+    api_version: str = "59.0"
+    overlap: timedelta = timedelta(minutes=10)
+    max_retries: int = 5
+    backoff_base_s: float = 1.0
+    max_backoff_s: float = 60.0
+
+    def __post_init__(self) -> None:
+        if not self.client_id or not self.client_secret:
+            raise ValueError("SalesforceSettings: client_id and client_secret are required")
+        if self.username is not None and self.password is None:
+            raise ValueError("SalesforceSettings: password is required when username is set")
+        if self.overlap < timedelta(0):
+            raise ValueError(f"SalesforceSettings: overlap must not be negative, got {self.overlap}")
+        if self.max_retries < 0:
+            raise ValueError(f"SalesforceSettings: max_retries must be >= 0, got {self.max_retries}")
+
+    @property
+    def grant_type(self) -> str:
+        return "password" if self.username is not None else "client_credentials"

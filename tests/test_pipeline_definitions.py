@@ -1,0 +1,102 @@
+"""The Dagster definitions as an ops engineer sees them in the UI, and the weekly schedule."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from dagster import AssetKey, build_schedule_context
+from dagster._utils.schedules import cron_string_iterator
+
+from pipeline.definitions import defs
+from pipeline.partitions import last_complete_week, parse_report_week
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+RAW = {
+    "raw_hubspot": ["contacts", "contact_lifecycle_history", "deals", "deal_pipeline_stages"],
+    "raw_salesforce": ["lead", "lead_history", "opportunity", "opportunity_history"],
+}
+MARTS = ["funnel_weekly", "funnel_events", "persons", "cohort_conversion", "funnel_weekly_by_channel"]
+
+
+def _graph():
+    return defs.resolve_asset_graph()
+
+
+def test_every_raw_mart_and_report_asset_is_defined_in_its_group():
+    graph = _graph()
+    groups = {key: graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    for schema, tables in RAW.items():
+        for table in tables:
+            assert groups[AssetKey([schema, table])] == schema.removeprefix("raw_")
+    for mart in MARTS:
+        assert groups[AssetKey(["marts", mart])] == "warehouse"
+    assert groups[AssetKey(["reporting", "kpi_sheet"])] == "reporting"
+
+
+def test_dbt_sources_are_the_raw_assets_so_lineage_is_unbroken():
+    graph = _graph()
+    upstream = graph.get(AssetKey(["staging", "stg_hubspot__contacts"])).parent_keys
+    assert upstream == {AssetKey(["raw_hubspot", "contacts"])}
+    assert graph.get(AssetKey(["raw_hubspot", "contacts"])).is_materializable
+
+
+def test_assets_carry_descriptions_kinds_and_owners():
+    graph = _graph()
+    for key in [AssetKey(["raw_salesforce", "lead"]), AssetKey(["reporting", "kpi_sheet"])]:
+        node = graph.get(key)
+        assert node.description
+        assert node.owners
+        assert node.kinds
+
+
+def test_checks_include_dbt_tests_and_the_pipeline_checks():
+    names = {(tuple(key.asset_key.path), key.name) for key in _graph().asset_check_keys}
+    assert (("marts", "funnel_weekly"), "funnel_rates_within_bounds") in names
+    assert (("marts", "funnel_weekly"), "funnel_weeks_gap_free") in names
+    assert (("marts", "funnel_weekly"), "new_leads_week_over_week") in names
+    for schema, tables in RAW.items():
+        for table in tables:
+            assert ((schema, table), "synced_within_8_days") in names
+    assert any(path == ("marts", "funnel_weekly") and name.startswith("not_null") for path, name in names)
+
+
+def test_weekly_job_is_partitioned_by_report_week_in_tokyo():
+    job = defs.resolve_job_def("weekly_kpi")
+    partitions = job.partitions_def
+    assert partitions.timezone == "Asia/Tokyo"
+    assert "2025-06-23" in partitions.get_partition_keys(current_time=datetime(2025, 7, 1, tzinfo=TOKYO))
+
+
+@pytest.mark.parametrize(
+    ("now", "expected_tick", "expected_week"),
+    [
+        # Wednesday: next tick is the coming Monday 09:00, for the week that ended that morning.
+        ("2025-06-25T15:00:00+09:00", "2025-06-30T09:00:00+09:00", "2025-06-23"),
+        # Monday 08:59 Tokyo (Sunday 23:59 UTC): the tick is one minute away.
+        ("2025-06-30T08:59:00+09:00", "2025-06-30T09:00:00+09:00", "2025-06-23"),
+        # Monday 09:00 exactly: the next tick is a week later.
+        ("2025-06-30T09:00:00+09:00", "2025-07-07T09:00:00+09:00", "2025-06-30"),
+    ],
+)
+def test_schedule_next_tick_is_monday_0900_tokyo_for_the_week_just_ended(now, expected_tick, expected_week):
+    schedule = defs.resolve_schedule_def("weekly_kpi_schedule")
+    assert schedule.execution_timezone == "Asia/Tokyo"
+    start = datetime.fromisoformat(now)
+    # The daemon's own cron iterator; +1 s because it yields `start` itself when that is a tick.
+    tick = next(cron_string_iterator(start.timestamp() + 1, schedule.cron_schedule, schedule.execution_timezone))
+    assert tick == datetime.fromisoformat(expected_tick)
+    result = schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick))
+    assert [request.partition_key for request in result.run_requests] == [expected_week]
+
+
+def test_last_complete_week_is_bucketed_in_local_time():
+    # Sunday 23:30 Tokyo is still inside the week of 06-23; Monday 00:30 Tokyo ends it.
+    assert last_complete_week(datetime.fromisoformat("2025-06-29T23:30:00+09:00")) == date(2025, 6, 16)
+    assert last_complete_week(datetime.fromisoformat("2025-06-29T15:30:00+00:00")) == date(2025, 6, 23)
+
+
+def test_report_week_must_be_a_monday():
+    assert parse_report_week("2025-06-23") == date(2025, 6, 23)
+    with pytest.raises(ValueError) as error:
+        parse_report_week("2025-06-25")
+    assert str(error.value) == "--week 2025-06-25: report weeks start on Monday; the week of 2025-06-25 is 2025-06-23"

@@ -1,0 +1,228 @@
+"""Pure parts of the Salesforce connector: shaping, SOQL windows, keyset paging, backoff, OAuth parsing."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import requests
+
+from connectors.errors import AuthenticationFailed, RecordShapeError, SyncError
+from connectors.salesforce.auth import parse_token_response, token_form
+from connectors.salesforce.client import QueryLocatorExpired, backoff_delay, salesforce_error_detail
+from connectors.salesforce.paging import Cursor, build_soql, cursor_field, keyset_pages, soql_datetime
+from connectors.salesforce.settings import SalesforceSettings
+from connectors.salesforce.shaping import shape_record
+
+SYNCED_AT = datetime(2030, 1, 1, tzinfo=UTC)
+LEAD = {
+    "attributes": {"type": "Lead", "url": "/services/data/v59.0/sobjects/Lead/00Q5g00000A1b2cEAB"},
+    "Id": "00Q5g00000A1b2cEAB", "Email": " taro.yamada@example.co.jp", "Status": "Open - Not Contacted",
+    "LeadSource": "Web", "IsConverted": True, "ConvertedDate": "2025-03-01",
+    "ConvertedOpportunityId": "0065g00000X1b2cEAB", "CreatedDate": "2025-01-06T09:15:00.000+0000",
+    "LastModifiedDate": "2025-02-01T00:00:00.000+0000", "SystemModstamp": "2025-02-01T00:00:01.250+0000",
+    "IsDeleted": False, "Company": "ACME",
+}
+
+
+def settings(**overrides) -> SalesforceSettings:
+    return SalesforceSettings(**{"client_id": "cid", "client_secret": "csecret", **overrides})
+
+
+def test_lead_is_shaped_into_typed_columns_with_the_untouched_record_as_payload():
+    row = shape_record("Lead", LEAD, SYNCED_AT, "salesforce.Lead")
+    assert row == {
+        "Id": "00Q5g00000A1b2cEAB", "Email": " taro.yamada@example.co.jp", "Status": "Open - Not Contacted",
+        "LeadSource": "Web", "IsConverted": True, "ConvertedDate": date(2025, 3, 1),
+        "ConvertedOpportunityId": "0065g00000X1b2cEAB",
+        "CreatedDate": datetime(2025, 1, 6, 9, 15, tzinfo=UTC),
+        "LastModifiedDate": datetime(2025, 2, 1, tzinfo=UTC),
+        "SystemModstamp": datetime(2025, 2, 1, 0, 0, 1, 250000, tzinfo=UTC),
+        "IsDeleted": False, "payload": LEAD, "_synced_at": SYNCED_AT,
+    }
+
+
+def test_history_row_keeps_values_and_requires_its_parent_id():
+    history = {"attributes": {"type": "LeadHistory"}, "Id": "0175g0000000001AAA",
+               "LeadId": "00Q5g00000A1b2cEAB", "Field": "created", "OldValue": None, "NewValue": None,
+               "DataType": "Text", "CreatedDate": "2025-01-06T09:15:00.000+0000", "IsDeleted": True}
+    row = shape_record("LeadHistory", history, SYNCED_AT, "salesforce.LeadHistory")
+    assert (row["LeadId"], row["Field"], row["OldValue"], row["IsDeleted"]) == (
+        "00Q5g00000A1b2cEAB", "created", None, True)
+    with pytest.raises(RecordShapeError) as error:
+        shape_record("LeadHistory", {**history, "LeadId": None}, SYNCED_AT, "salesforce.LeadHistory")
+    assert str(error.value) == (
+        "Salesforce stream salesforce.LeadHistory: record 0175g0000000001AAA: "
+        "required field LeadId is missing")
+
+
+def test_record_without_id_is_refused_naming_the_stream():
+    record = {key: value for key, value in LEAD.items() if key != "Id"}
+    with pytest.raises(RecordShapeError) as error:
+        shape_record("Lead", record, SYNCED_AT, "salesforce.Lead")
+    assert str(error.value) == (
+        "Salesforce stream salesforce.Lead: a Lead record has no Id (fields: Company, ConvertedDate, "
+        "ConvertedOpportunityId, CreatedDate, Email, IsConverted, IsDeleted, LastModifiedDate, LeadSource, "
+        "Status, SystemModstamp, attributes)")
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("CreatedDate", "2025-01-06", "field CreatedDate '2025-01-06' is not a Salesforce datetime"),
+    ("ConvertedDate", "03/01/2025", "field ConvertedDate '03/01/2025' is not a Salesforce date"),
+    ("IsConverted", "true", "field IsConverted 'true' is not a boolean"),
+    ("IsDeleted", None, "required field IsDeleted is missing"),
+])
+def test_malformed_field_names_record_and_field(field, value, message):
+    with pytest.raises(RecordShapeError) as error:
+        shape_record("Lead", {**LEAD, field: value}, SYNCED_AT, "salesforce.Lead")
+    assert str(error.value) == f"Salesforce stream salesforce.Lead: record 00Q5g00000A1b2cEAB: {message}"
+
+
+def test_amount_must_be_a_number():
+    opportunity = {"Id": "0065g00000X1b2cEAB", "Amount": "1200", "IsDeleted": False}
+    with pytest.raises(RecordShapeError, match="field Amount '1200' is not a number"):
+        shape_record("Opportunity", opportunity, SYNCED_AT, "salesforce.Opportunity")
+
+
+def test_soql_datetime_is_unquoted_utc_with_milliseconds():
+    moment = datetime(2025, 1, 6, 18, 15, 0, 123456, tzinfo=UTC)
+    assert soql_datetime(moment) == "2025-01-06T18:15:00.123Z"
+    tokyo = datetime.fromisoformat("2025-01-06T18:15:00+09:00")
+    assert soql_datetime(tokyo) == "2025-01-06T09:15:00.000Z"
+
+
+def test_first_run_selects_everything_and_later_runs_a_keyset_window():
+    fields = ["Id", "IsDeleted", "SystemModstamp"]
+    assert build_soql("Lead", fields, "SystemModstamp", None, timedelta(minutes=10)) == (
+        "SELECT Id, IsDeleted, SystemModstamp FROM Lead ORDER BY SystemModstamp, Id")
+    cursor = Cursor("SystemModstamp", datetime(2025, 1, 6, 9, 15, tzinfo=UTC), "00Q5g00000A1b2cEAB")
+    assert build_soql("Lead", fields, "SystemModstamp", cursor, timedelta(0)) == (
+        "SELECT Id, IsDeleted, SystemModstamp FROM Lead WHERE SystemModstamp > 2025-01-06T09:15:00.000Z OR "
+        "(SystemModstamp = 2025-01-06T09:15:00.000Z AND Id > '00Q5g00000A1b2cEAB') "
+        "ORDER BY SystemModstamp, Id")
+    assert build_soql("Lead", fields, "SystemModstamp", cursor, timedelta(minutes=10)) == (
+        "SELECT Id, IsDeleted, SystemModstamp FROM Lead WHERE SystemModstamp >= 2025-01-06T09:05:00.000Z "
+        "ORDER BY SystemModstamp, Id")
+
+
+def test_history_without_systemmodstamp_pages_by_createddate():
+    history_fields = ["Id", "LeadId", "CreatedDate", "IsDeleted"]
+    assert cursor_field(history_fields, "salesforce.LeadHistory") == "CreatedDate"
+    assert cursor_field(["Id", "CreatedDate", "SystemModstamp"], "salesforce.Opportunity") == "SystemModstamp"
+    with pytest.raises(SyncError, match="describe lists neither SystemModstamp nor CreatedDate"):
+        cursor_field(["Id", "Name"], "salesforce.User")
+
+
+def test_cursor_round_trips_and_a_tampered_one_is_refused():
+    cursor = Cursor("CreatedDate", datetime(2025, 1, 6, 9, 15, 0, 5000, tzinfo=UTC), "0175g0000000001AAA")
+    assert cursor.as_dict() == {"field": "CreatedDate", "timestamp": "2025-01-06T09:15:00.005Z",
+                                "id": "0175g0000000001AAA"}
+    assert Cursor.from_dict(json.loads(json.dumps(cursor.as_dict())), "s") == cursor
+    with pytest.raises(SyncError, match="names an unknown field or a malformed Id"):
+        Cursor.from_dict({**cursor.as_dict(), "id": "x' OR Id != '"}, "salesforce.Lead")
+    with pytest.raises(SyncError, match="lacks field, timestamp or id"):
+        Cursor.from_dict({"field": "CreatedDate"}, "salesforce.Lead")
+
+
+def record(stamp: str, record_id: str) -> dict:
+    return {"Id": record_id, "SystemModstamp": f"2025-01-0{stamp}T00:00:00.000+0000"}
+
+
+def test_keyset_pages_yield_the_cursor_of_each_last_record_and_resume_after_a_lost_locator():
+    pages = {
+        "first": {"done": False, "nextRecordsUrl": "/next/1",
+                  "records": [record("1", "A" * 18), record("2", "B" * 18)]},
+        "/next/1": QueryLocatorExpired("gone"),
+        "resumed": {"done": False, "nextRecordsUrl": "/next/2", "records": [record("3", "C" * 18)]},
+        "/next/2": {"done": True, "records": []},
+    }
+    queries = []
+
+    def query(after, overlap):
+        queries.append((after, overlap))
+        return pages["first" if len(queries) == 1 else "resumed"]
+
+    def query_more(url):
+        if isinstance(pages[url], Exception):
+            raise pages[url]
+        return pages[url]
+
+    overlap = timedelta(minutes=10)
+    yielded = list(keyset_pages("salesforce.Lead", "SystemModstamp", None, overlap, query, query_more))
+    second = Cursor("SystemModstamp", datetime(2025, 1, 2, tzinfo=UTC), "B" * 18)
+    third = Cursor("SystemModstamp", datetime(2025, 1, 3, tzinfo=UTC), "C" * 18)
+    assert [(len(records), cursor) for records, cursor in yielded] == [(2, second), (1, third), (0, third)]
+    assert queries == [(None, overlap), (second, timedelta(0))]
+
+
+def test_keyset_cursor_never_moves_back_behind_the_stored_one_while_the_overlap_is_reread():
+    start = Cursor("SystemModstamp", datetime(2025, 1, 5, tzinfo=UTC), "E" * 18)
+    page = {"done": True, "records": [record("4", "D" * 18)]}
+    yielded = list(keyset_pages("s", "SystemModstamp", start, timedelta(days=2), lambda *_: page, None))
+    assert yielded == [(page["records"], start)]
+
+
+def test_record_without_the_paging_field_is_refused():
+    page = {"done": True, "records": [{"Id": "A" * 18, "SystemModstamp": None}]}
+    with pytest.raises(RecordShapeError) as error:
+        list(keyset_pages("salesforce.Lead", "SystemModstamp", None, timedelta(0), lambda *_: page, None))
+    assert str(error.value) == (
+        f"Salesforce stream salesforce.Lead: record {'A' * 18!r} has no SystemModstamp to page by")
+
+
+def test_backoff_doubles_honours_retry_after_and_is_capped():
+    policy = settings(backoff_base_s=0.5, max_backoff_s=3.0)
+    assert [backoff_delay(attempt, None, policy) for attempt in range(4)] == [0.5, 1.0, 2.0, 3.0]
+    assert backoff_delay(0, 2.0, policy) == 2.0
+    assert backoff_delay(0, 120.0, policy) == 3.0
+
+
+def test_error_detail_reads_the_rest_error_list_or_falls_back_to_text():
+    body = [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
+    assert salesforce_error_detail(body) == ("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+    assert salesforce_error_detail("<html>Bad Gateway</html>") == ("", "<html>Bad Gateway</html>")
+
+
+def test_token_form_uses_password_grant_only_with_a_username():
+    assert token_form(settings()) == {"grant_type": "client_credentials", "client_id": "cid",
+                                      "client_secret": "csecret"}
+    form = token_form(settings(username="u@example.com", password="pw", security_token="tok"))
+    assert form == {"grant_type": "password", "client_id": "cid", "client_secret": "csecret",
+                    "username": "u@example.com", "password": "pwtok"}
+
+
+def oauth_response(status: int, body: bytes) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = body
+    return response
+
+
+def test_oauth_error_names_the_code_and_the_settings_to_check_never_the_secret():
+    response = oauth_response(400, b'{"error":"invalid_grant","error_description":"authentication failure"}')
+    with pytest.raises(AuthenticationFailed) as error:
+        parse_token_response(response, "https://login.salesforce.com")
+    assert str(error.value) == (
+        "Salesforce login at https://login.salesforce.com refused: invalid_grant (authentication failure); "
+        "check SalesforceSettings username, password and security_token")
+    with pytest.raises(AuthenticationFailed, match="HTTP 502 without an OAuth JSON body"):
+        parse_token_response(oauth_response(502, b"<html>"), "https://login.salesforce.com")
+    with pytest.raises(AuthenticationFailed, match="token response lacks instance_url"):
+        parse_token_response(oauth_response(200, b'{"access_token":"t"}'), "https://login.salesforce.com")
+
+
+def test_oauth_success_gives_token_and_instance_url():
+    body = b'{"access_token":"00D!abc","instance_url":"https://acme.my.salesforce.com"}'
+    grant = parse_token_response(oauth_response(200, body), "https://login.salesforce.com")
+    assert (grant.access_token, grant.instance_url) == ("00D!abc", "https://acme.my.salesforce.com")
+    assert "00D!abc" not in repr(grant)
+
+
+def test_settings_keep_secrets_out_of_repr_and_validate():
+    text = repr(settings(username="u", password="hunter2", security_token="tok123"))
+    assert "csecret" not in text and "hunter2" not in text and "tok123" not in text
+    with pytest.raises(ValueError, match="password is required when username is set"):
+        settings(username="u")
+    with pytest.raises(ValueError, match="overlap must not be negative"):
+        settings(overlap=timedelta(minutes=-1))
