@@ -8,6 +8,8 @@ stored, and re-running a page is idempotent (rows are keyed upserts).
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -123,19 +125,28 @@ class RawStore:
     def _upsert(self, table: str, rows: list[dict]) -> UpsertCounts:
         if not rows:
             return UpsertCounts()
-        columns = self._table_columns(table)
-        # One JSON parameter per page: binding rows one by one is two orders of magnitude slower.
-        selects = ", ".join(
-            f"j->'{name}' AS {name}" if kind == "JSON" else f"CAST(j->>'{name}' AS {kind}) AS {name}"
-            for name, kind in columns
-        )
-        page = f"(SELECT {selects} FROM (SELECT unnest(from_json(?::JSON, '[\"json\"]')) AS j))"
         keys = self._key_columns(table)
         # A record can appear twice in one page (it moved while we paged): the later version wins.
         rows = list({tuple(row[k] for k in keys): row for row in rows}.values())
-        payload = json.dumps(rows, default=_json_default, ensure_ascii=False)
+        self._load_page(table, rows)
         existing = self.connection.execute(
-            f"SELECT count(*) FROM {table} t JOIN {page} p USING ({', '.join(keys)})", [payload]
+            f"SELECT count(*) FROM {table} JOIN _page USING ({', '.join(keys)})"
         ).fetchone()[0]
-        self.connection.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM {page}", [payload])
+        self.connection.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM _page")
         return UpsertCounts(inserted=len(rows) - existing, updated=existing)
+
+    def _load_page(self, table: str, rows: list[dict]) -> None:
+        """Stage the page in a temp table through DuckDB's JSON reader (binding rows one by one is ~100x slower)."""
+        columns = ", ".join(f"'{name}': '{kind}'" for name, kind in self._table_columns(table))
+        with tempfile.NamedTemporaryFile("w", suffix=".ndjson", encoding="utf-8", delete=False) as page:
+            for row in rows:
+                page.write(json.dumps(row, default=_json_default, ensure_ascii=False))
+                page.write("\n")
+        try:
+            self.connection.execute(
+                "CREATE OR REPLACE TEMP TABLE _page AS SELECT * FROM "
+                f"read_json(?, format='newline_delimited', columns={{{columns}}})",
+                [page.name],
+            )
+        finally:
+            os.unlink(page.name)

@@ -43,16 +43,16 @@ def _dbt_executable() -> str:
 
 
 def build_resources() -> dict:
+    warehouse_file = settings.duckdb_path()
+    warehouse_file.parent.mkdir(parents=True, exist_ok=True)
     fixture_api = FixtureApiResource(dataset_dir=str(settings.fixtures_dir()), enabled=settings.fixture_mode())
     return {
         "fixture_api": fixture_api,
         "hubspot": HubSpotResource(
-            fixture_api=fixture_api,
             access_token=_secret("HUBSPOT_ACCESS_TOKEN"),
             base_url=os.environ.get("HUBSPOT_BASE_URL") or None,
         ),
         "salesforce": SalesforceResource(
-            fixture_api=fixture_api,
             client_id=_secret("SALESFORCE_CLIENT_ID"),
             client_secret=_secret("SALESFORCE_CLIENT_SECRET"),
             username=os.environ.get("SALESFORCE_USERNAME") or None,
@@ -60,7 +60,7 @@ def build_resources() -> dict:
             security_token=_secret("SALESFORCE_SECURITY_TOKEN"),
             login_url=os.environ.get("SALESFORCE_LOGIN_URL") or "https://login.salesforce.com",
         ),
-        "duckdb": DuckDBResource(database=str(settings.duckdb_path())),
+        "duckdb": DuckDBResource(database=str(warehouse_file)),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable()),
         "kpi_config": KpiConfigResource(path=str(settings.config_path())),
         "report_output": ReportOutputResource(path=str(settings.output_dir())),

@@ -8,7 +8,7 @@ code that talks to the real services.
 
 from datetime import UTC, datetime, timedelta
 
-from dagster import ConfigurableResource, InitResourceContext, ResourceDependency
+from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
 from connectors.fixture_api.dataset import Dataset
@@ -60,16 +60,15 @@ class FixtureApiResource(ConfigurableResource):
 class HubSpotResource(ConfigurableResource):
     """HubSpot private-app token (HUBSPOT_ACCESS_TOKEN); in fixture mode the fixture API's."""
 
-    fixture_api: ResourceDependency[FixtureApiResource]
     access_token: str | None = None
     base_url: str | None = None
     overlap_minutes: int = 10
     max_retries: int = 5
 
-    def connector_settings(self) -> HubSpotSettings:
+    def connector_settings(self, fixture_api: FixtureApiResource) -> HubSpotSettings:
         common = {"overlap": timedelta(minutes=self.overlap_minutes), "max_retries": self.max_retries}
-        if self.fixture_api.enabled:
-            api = self.fixture_api.api()
+        if fixture_api.enabled:
+            api = fixture_api.api()
             return HubSpotSettings(
                 access_token=api.credentials.hubspot_token, base_url=api.base_url, ca_file=api.ca_file, **common
             )
@@ -81,7 +80,6 @@ class HubSpotResource(ConfigurableResource):
 class SalesforceResource(ConfigurableResource):
     """Salesforce connected-app OAuth (SALESFORCE_CLIENT_ID/SECRET, optional USERNAME/PASSWORD/SECURITY_TOKEN)."""
 
-    fixture_api: ResourceDependency[FixtureApiResource]
     client_id: str | None = None
     client_secret: str | None = None
     username: str | None = None
@@ -92,14 +90,14 @@ class SalesforceResource(ConfigurableResource):
     overlap_minutes: int = 10
     max_retries: int = 5
 
-    def connector_settings(self) -> SalesforceSettings:
+    def connector_settings(self, fixture_api: FixtureApiResource) -> SalesforceSettings:
         common = {
             "overlap": timedelta(minutes=self.overlap_minutes),
             "max_retries": self.max_retries,
             "api_version": self.api_version,
         }
-        if self.fixture_api.enabled:
-            api = self.fixture_api.api()
+        if fixture_api.enabled:
+            api = fixture_api.api()
             creds = api.credentials
             return SalesforceSettings(
                 client_id=creds.salesforce_client_id,

@@ -41,7 +41,7 @@ def test_the_default_sheet_set():
 def test_the_shipped_kpi_yaml():
     config = load_kpi_config(REPO / "kpi.yaml").reporting
     assert tuple(kpi.id for kpi in config.kpis) == DEFAULT_SHEET_KPIS
-    assert config.kgi.annual_revenue == 100_000_000
+    assert config.kgi.annual_revenue == 20_000_000
     assert config.spend_csv_path(REPO) == REPO / "fixtures" / "spend_demo.csv"
     assert config.spend_csv_path(REPO).is_file()
 

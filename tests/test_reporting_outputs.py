@@ -43,7 +43,7 @@ def funnel(weeks: int = 14) -> list[dict]:
 
 CONFIG = ReportingConfig.model_validate(
     {
-        "ltv": {"gross_margin": 0.7, "monthly_churn": 0.5},
+        "ltv": {"gross_margin": 0.7, "monthly_churn": 0.5, "months_per_deal_amount": 1},
         "kpis": [
             {"id": "new_leads", "weekly_target": 80, "owner": "マーケ担当A"},
             {"id": "mqls", "weekly_target": 50},

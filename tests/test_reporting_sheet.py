@@ -46,7 +46,7 @@ def guide_config(**overrides) -> ReportingConfig:
     """The guide's sample sheet: 120 leads, 商談化率 15%, 受注率 20%, CPA 8,000 JPY, LTV/CAC 3.0."""
     return ReportingConfig.model_validate(
         {
-            "ltv": {"gross_margin": 0.7, "monthly_churn": 0.025},
+            "ltv": {"gross_margin": 0.7, "monthly_churn": 0.025, "months_per_deal_amount": 1},
             "kpis": [
                 {"id": "new_leads", "weekly_target": 120, "owner": "マーケ担当A"},
                 {"id": "sql_to_opportunity_rate", "weekly_target": 0.15, "owner": "マーケ担当B"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from test_salesforce_connector_support import (
+from salesforce_support import (
     assert_raw_equals_dataset,
     cursor_field_of,
     last_cursor,
@@ -19,7 +19,7 @@ from connectors.fixture_gen.evolve import evolve
 from connectors.raw_store import RawStore
 from connectors.salesforce import STREAMS, sync_salesforce
 
-pytest_plugins = ["test_salesforce_connector_support"]
+pytest_plugins = ["salesforce_support"]
 PAGE = 2000
 
 

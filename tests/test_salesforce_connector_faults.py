@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from test_salesforce_connector_support import (
+from salesforce_support import (
     NEXT_PAGE,
     QUERY,
     SOBJECTS,
@@ -22,7 +22,7 @@ from connectors.fixture_api.server import FixtureAPI
 from connectors.raw_store import RawStore
 from connectors.salesforce import sync_salesforce
 
-pytest_plugins = ["test_salesforce_connector_support"]
+pytest_plugins = ["salesforce_support"]
 HISTORY = "salesforce.LeadHistory"
 
 

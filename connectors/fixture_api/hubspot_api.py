@@ -10,6 +10,7 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from connectors.fixture_api.dataset import HUBSPOT_OBJECTS
+from connectors.fixture_api.hubspot_batch import handle_batch
 from connectors.fixture_api.hubspot_errors import HubSpotError, rate_limit_response, validation_error
 from connectors.fixture_api.hubspot_objects import get_one, list_page
 from connectors.fixture_api.hubspot_schema import property_definitions
@@ -110,6 +111,8 @@ class HubSpotAPI:
             )
 
     def _route(self, request: Request) -> Response:
+        if (batch := handle_batch(self._server, request)) is not None:
+            return batch
         for method, pattern, handler_name in _ROUTES:
             match = pattern.match(request.path)
             if match and request.method == method:

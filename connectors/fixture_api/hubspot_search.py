@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ _COMPARISONS: dict[str, Callable] = {
 _VALUELESS = {"HAS_PROPERTY", "NOT_HAS_PROPERTY"}
 
 
+@functools.lru_cache(maxsize=1_000_000)  # every search re-reads every record's value
 def typed_value(name: str, raw) -> int | float | str | None:
     """Dates compare as epoch milliseconds (given as epoch-ms or ISO strings), numbers numerically."""
     if raw is None:

@@ -21,7 +21,7 @@ from connectors.hubspot import sync_hubspot
 from connectors.raw_store import RawStore
 from connectors.salesforce import sync_salesforce
 from connectors.sync_report import SyncReport
-from pipeline.resources import HubSpotResource, MissingCredential, SalesforceResource
+from pipeline.resources import FixtureApiResource, HubSpotResource, MissingCredential, SalesforceResource
 
 OWNERS = ["team:marketing-ops"]
 SOURCE_RETRY = RetryPolicy(max_retries=3, delay=30, backoff=Backoff.EXPONENTIAL)
@@ -112,9 +112,11 @@ def _materialize(
     retry_policy=SOURCE_RETRY,
     name="hubspot_raw",
 )
-def hubspot_raw(context: AssetExecutionContext, hubspot: HubSpotResource, duckdb: DuckDBResource):
+def hubspot_raw(
+    context: AssetExecutionContext, hubspot: HubSpotResource, fixture_api: FixtureApiResource, duckdb: DuckDBResource
+):
     """Sync HubSpot contacts (with lifecycle history), deals and deal pipelines into raw_hubspot."""
-    settings = hubspot.connector_settings()
+    settings = hubspot.connector_settings(fixture_api)
     yield from _materialize(
         context, duckdb, HUBSPOT_TABLES, lambda store, streams: sync_hubspot(settings, store, streams)
     )
@@ -126,9 +128,14 @@ def hubspot_raw(context: AssetExecutionContext, hubspot: HubSpotResource, duckdb
     retry_policy=SOURCE_RETRY,
     name="salesforce_raw",
 )
-def salesforce_raw(context: AssetExecutionContext, salesforce: SalesforceResource, duckdb: DuckDBResource):
+def salesforce_raw(
+    context: AssetExecutionContext,
+    salesforce: SalesforceResource,
+    fixture_api: FixtureApiResource,
+    duckdb: DuckDBResource,
+):
     """Sync Salesforce Lead, LeadHistory, Opportunity and OpportunityHistory into raw_salesforce."""
-    settings = salesforce.connector_settings()
+    settings = salesforce.connector_settings(fixture_api)
     yield from _materialize(
         context, duckdb, SALESFORCE_TABLES, lambda store, streams: sync_salesforce(settings, store, streams)
     )

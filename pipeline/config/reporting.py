@@ -124,12 +124,17 @@ class ConversionAssumptions(BaseModel):
 
 
 class LtvConfig(BaseModel):
-    """LTV = average won amount × gross margin ÷ monthly churn."""
+    """LTV = monthly revenue of an average won deal × gross margin ÷ monthly churn.
+
+    A deal's amount covers `months_per_deal_amount` months of revenue: 12 for annual contract values
+    (the usual B2B amount), 1 where amounts are monthly recurring revenue.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     gross_margin: float = Field(gt=0, le=1)
     monthly_churn: float = Field(gt=0, le=1)
+    months_per_deal_amount: float = Field(default=12, gt=0)
 
 
 class StatusThresholds(BaseModel):

@@ -55,7 +55,7 @@ class SalesforceStatusMapping(_Section):
 
 
 class DealScope(_Section):
-    """Which deals count as opportunities: systems, HubSpot pipelines, and HubSpot mirrors of Salesforce deals."""
+    """Which deals count: source systems, HubSpot pipelines, HubSpot deals mirroring Salesforce ones."""
 
     sources: DealSources = ("salesforce", "hubspot")
     hubspot_pipelines: PipelineIds | None = None
@@ -69,7 +69,7 @@ class WarehouseConfig(_Section):
 
 
 def dbt_vars(config: KpiConfig, as_of: datetime) -> dict:
-    """The --vars of `dbt build` (dbt_project/dbt_project.yml names them) for this configuration and as-of instant."""
+    """The --vars of `dbt build` (declared in dbt_project/dbt_project.yml) for this config and as-of instant."""
     if as_of.tzinfo is None:
         raise ValueError(f"as_of must carry a time zone, got naive {as_of.isoformat()}")
     warehouse = config.warehouse

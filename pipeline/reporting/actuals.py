@@ -67,11 +67,12 @@ def _ltv_to_cac(week: date, funnel, spend: Mapping[date, float], ltv: LtvConfig 
     won = sum(_number(funnel[w]["won_deals"]) or 0 for w in weeks)
     won_amount = sum(_number(funnel[w]["won_amount"]) or 0 for w in weeks)
     spent = sum(spend[w] for w in weeks)
-    lifetime_value = _divide(won_amount, won)
+    average_deal = _divide(won_amount, won)
     acquisition_cost = _divide(spent, won)
-    if lifetime_value is None or not acquisition_cost:
+    if average_deal is None or not acquisition_cost:
         return None
-    return lifetime_value * ltv.gross_margin / ltv.monthly_churn / acquisition_cost
+    monthly_revenue = average_deal / ltv.months_per_deal_amount
+    return monthly_revenue * ltv.gross_margin / ltv.monthly_churn / acquisition_cost
 
 
 def _spend(spend: Mapping[date, float] | None, week: date) -> float | None:

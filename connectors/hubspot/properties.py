@@ -1,0 +1,53 @@
+"""Which properties to ask HubSpot for: a fixed core plus every lifecycle-stage date property defined."""
+
+from __future__ import annotations
+
+import re
+
+CONTACT_PROPERTIES = (
+    "email",
+    "firstname",
+    "lastname",
+    "company",
+    "createdate",
+    "lastmodifieddate",
+    "lifecyclestage",
+    "hs_lead_status",
+    "hs_analytics_source",
+    "lead_intent",
+    "salesforceleadid",
+    "hubspot_owner_id",
+)
+DEAL_PROPERTIES = (
+    "dealname",
+    "amount",
+    "dealstage",
+    "pipeline",
+    "closedate",
+    "createdate",
+    "hs_lastmodifieddate",
+    "hs_is_closed",
+    "hs_is_closed_won",
+    "hubspot_owner_id",
+    "deal_currency_code",
+)
+# Asked for only when the portal defines it (a Salesforce-integration property).
+OPTIONAL_DEAL_PROPERTIES = ("salesforceopportunityid",)
+
+# Stage ids may be custom numeric ids, so the names are discovered, never listed.
+STAGE_DATE_PROPERTY = re.compile(r"^(hs_v2_date_(entered|exited)_.+|hs_lifecyclestage_.+_date)$")
+
+
+def defined_names(definitions: dict) -> list[str]:
+    """Property names in a GET /crm/v3/properties/{object} response."""
+    return [definition["name"] for definition in definitions.get("results", []) if definition.get("name")]
+
+
+def contact_properties(defined: list[str], extras: tuple[str, ...]) -> list[str]:
+    stage_dates = sorted(name for name in defined if STAGE_DATE_PROPERTY.match(name))
+    return list(dict.fromkeys([*CONTACT_PROPERTIES, *stage_dates, *extras]))
+
+
+def deal_properties(defined: list[str], extras: tuple[str, ...]) -> list[str]:
+    optional = [name for name in OPTIONAL_DEAL_PROPERTIES if name in set(defined)]
+    return list(dict.fromkeys([*DEAL_PROPERTIES, *optional, *extras]))

@@ -1,0 +1,72 @@
+"""Which HubSpot failures are worth another try, and how long to wait before it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SyncError
+
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class HttpFailure:
+    """One failed HTTP exchange: status 0 when no response came back at all (connection dropped)."""
+
+    status: int
+    body: bytes = b""
+    retry_after: str | None = None
+    detail: str = ""
+
+    def error_fields(self) -> dict:
+        try:
+            parsed = json.loads(self.body or b"{}")
+        except ValueError:
+            return {}
+        return parsed if isinstance(parsed, dict) else {}
+
+    def describe(self) -> str:
+        if self.status == 0:
+            return f"connection failed ({self.detail})"
+        fields = self.error_fields()
+        category = fields.get("policyName") or fields.get("category")
+        message = fields.get("message")
+        if message:
+            return (
+                f"HTTP {self.status} {category}: {message}" if category else f"HTTP {self.status}: {message}"
+            )
+        return f"HTTP {self.status} (non-JSON body)"
+
+
+def backoff_delay(failure: HttpFailure, attempt: int, base_s: float) -> float:
+    """Seconds to wait before retry number ``attempt`` (1-based): Retry-After when given, else exponential."""
+    if failure.retry_after is not None:
+        try:
+            return max(0.0, float(failure.retry_after))
+        except ValueError:
+            pass  # an HTTP-date Retry-After: HubSpot sends seconds, so fall back to our own schedule
+    return base_s * 2 ** (attempt - 1)
+
+
+def is_retryable(failure: HttpFailure) -> bool:
+    return failure.status == 0 or failure.status in RETRYABLE_STATUSES
+
+
+def fatal_error(failure: HttpFailure, stream: str) -> SyncError | None:
+    """The error that must end the sync at once, or None when the failure may be retried."""
+    fields = failure.error_fields()
+    if failure.status == 429 and fields.get("policyName") == "DAILY":
+        return ApiLimitExceeded(
+            f"HubSpot daily API limit reached while syncing {stream} ({fields.get('message', '')}); "
+            "data stored before this call is kept, re-run after the limit resets"
+        )
+    if failure.status == 401:
+        return AuthenticationFailed(
+            f"HubSpot refused the access token while syncing {stream} "
+            f"({fields.get('category', 'UNAUTHORIZED')}: {fields.get('message', '')}); "
+            "issue a new private app token and update HUBSPOT_ACCESS_TOKEN"
+        )
+    if not is_retryable(failure):
+        return SyncError(f"HubSpot rejected a request while syncing {stream}: {failure.describe()}")
+    return None

@@ -1,0 +1,30 @@
+"""How to reach HubSpot and how patient to be with it; built by the Dagster resource from env vars."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class HubSpotSettings:
+    access_token: str
+    base_url: str | None = None  # None = HubSpot's own host (https://api.hubapi.com)
+    ca_file: str | None = None
+    overlap: timedelta = timedelta(minutes=10)
+    max_retries: int = 5
+    backoff_base_s: float = 1.0
+    max_backoff_s: float = 60.0  # cap on the total time one call may spend waiting between its retries
+    extra_contact_properties: tuple[str, ...] = ()
+    extra_deal_properties: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.access_token:
+            raise ValueError("HubSpotSettings.access_token is empty: set the HubSpot private app token")
+        if self.max_retries < 0:
+            raise ValueError(f"HubSpotSettings.max_retries must be >= 0, got {self.max_retries}")
+        if self.overlap < timedelta(0):
+            raise ValueError(f"HubSpotSettings.overlap must not be negative, got {self.overlap}")
+
+    def __repr__(self) -> str:
+        return f"HubSpotSettings(base_url={self.base_url!r}, access_token=<redacted>)"

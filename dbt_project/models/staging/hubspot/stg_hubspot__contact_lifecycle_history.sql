@@ -1,0 +1,8 @@
+select
+    contact_id,
+    value as lifecycle_stage,
+    changed_at,
+    source_type,
+    source_id,
+    _synced_at as synced_at
+from {{ source('hubspot', 'contact_lifecycle_history') }}

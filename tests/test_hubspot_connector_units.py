@@ -1,0 +1,106 @@
+"""Pure parts of the HubSpot connector: keyset steps, record shaping, property choice, error messages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from connectors.errors import ApiLimitExceeded, RecordShapeError
+from connectors.hubspot.paging import SearchPosition, completed_cursor, next_step, search_body
+from connectors.hubspot.properties import contact_properties, deal_properties
+from connectors.hubspot.retry import HttpFailure, backoff_delay, fatal_error
+from connectors.hubspot.shaping import contact_row, deal_row, lifecycle_history_rows, with_v4_associations
+
+SYNCED = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _found(record_id: int, stamp: str) -> dict:
+    return {"id": str(record_id), "properties": {"lastmodifieddate": stamp}}
+
+
+def test_full_range_page_stores_only_timestamps_older_than_its_newest():
+    page = [_found(i, "2025-01-01T00:00:00.000Z") for i in range(150)]
+    page += [_found(1000 + i, "2025-01-01T00:00:00.001Z") for i in range(50)]
+    step = next_step(SearchPosition(0), page, "lastmodifieddate")
+    assert [r["id"] for r in step.store] == [str(i) for i in range(150)]
+    assert step.next_position == SearchPosition(1735689600001)
+
+
+def test_full_page_of_one_timestamp_switches_to_id_keyset_then_resumes_after_it():
+    stamp = "2025-01-01T00:00:00.000Z"
+    page = [_found(5000 - i, stamp) for i in range(200)]  # ties in no id order
+    step = next_step(SearchPosition(0), page, "lastmodifieddate")
+    assert step.store == [] and step.next_position == SearchPosition(1735689600000, tie_after_id=0)
+    tie = next_step(step.next_position, sorted(page, key=lambda r: int(r["id"])), "lastmodifieddate")
+    assert len(tie.store) == 200 and tie.next_position == SearchPosition(1735689600000, tie_after_id=5000)
+    last = next_step(tie.next_position, [_found(5001, stamp)], "lastmodifieddate")
+    assert last.next_position == SearchPosition(1735689600001)
+    assert search_body(tie.next_position, "lastmodifieddate", ["email"])["filterGroups"] == [
+        {
+            "filters": [
+                {"propertyName": "lastmodifieddate", "operator": "EQ", "value": "1735689600000"},
+                {"propertyName": "hs_object_id", "operator": "GT", "value": "5000"},
+            ]
+        }
+    ]
+
+
+def test_short_range_page_ends_the_search_and_cursor_keeps_the_overlap():
+    last_page = [_found(1, "2025-01-01T00:00:00.000Z")]
+    assert next_step(SearchPosition(5), last_page, "lastmodifieddate").next_position is None
+    assert completed_cursor(1_000_000, 7, timedelta(minutes=10))["since_ms"] == 400_000
+    assert completed_cursor(None, 7, timedelta(minutes=10))["since_ms"] == 7
+
+
+def test_contact_and_history_rows_are_typed_and_keep_the_payload():
+    record = {
+        "id": "1001",
+        "properties": {"email": "a@b.jp", "createdate": "2025-01-05T14:30:00.000Z", "lastmodifieddate": None},
+        "propertiesWithHistory": {
+            "lifecyclestage": [{"value": "lead", "timestamp": "2025-01-05T14:30:00.000Z", "sourceType": "FORM"}]
+        },
+        "archived": True,
+        "archivedAt": "2025-02-01T00:00:00.000Z",
+    }
+    row = contact_row("hubspot.contacts", record, SYNCED)
+    assert row["createdate"] == datetime(2025, 1, 5, 14, 30, tzinfo=UTC) and row["lastmodifieddate"] is None
+    assert row["archived"] is True and row["archived_at"] == datetime(2025, 2, 1, tzinfo=UTC)
+    assert row["payload"] is record
+    history = lifecycle_history_rows("hubspot.contacts", record, SYNCED)
+    assert [(h["contact_id"], h["value"], h["source_type"]) for h in history] == [("1001", "lead", "FORM")]
+
+
+def test_bad_records_name_stream_record_and_field():
+    with pytest.raises(RecordShapeError) as missing:
+        contact_row("hubspot.contacts", {"id": "7"}, SYNCED)
+    assert str(missing.value) == "HubSpot hubspot.contacts: record '7' has no 'properties'"
+    with pytest.raises(RecordShapeError) as amount:
+        deal_row("hubspot.deals", {"id": "9", "properties": {"amount": "12,5"}}, SYNCED)
+    assert str(amount.value) == "HubSpot hubspot.deals: record '9' field 'amount' is not a number: '12,5'"
+    assert deal_row("hubspot.deals", {"id": "9", "properties": {"amount": ""}}, SYNCED)["amount"] is None
+
+
+def test_v4_associations_become_the_list_endpoint_shape():
+    links = [{"toObjectId": 1001, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 3, "label": None}]}]
+    deal = with_v4_associations({"id": "9001", "properties": {}}, "contacts", links)
+    assert deal["associations"] == {"contacts": {"results": [{"id": "1001", "type": "deal_to_contact"}]}}
+
+
+def test_stage_date_properties_are_discovered_including_custom_stage_ids():
+    defined = ["email", "hs_v2_date_entered_105623845", "hs_lifecyclestage_lead_date", "hs_v2_date_exited_lead"]
+    chosen = contact_properties(defined, ("score",))
+    assert chosen[-4:] == [
+        "hs_lifecyclestage_lead_date", "hs_v2_date_entered_105623845", "hs_v2_date_exited_lead", "score",
+    ]
+    assert "salesforceopportunityid" not in deal_properties(["dealname"], ())
+    assert deal_properties(["salesforceopportunityid"], ())[-1] == "salesforceopportunityid"
+
+
+def test_daily_limit_is_fatal_and_ten_secondly_is_retried_after_its_retry_after():
+    daily = HttpFailure(429, b'{"message":"You have reached your daily limit.","policyName":"DAILY"}')
+    assert isinstance(fatal_error(daily, "hubspot.deals"), ApiLimitExceeded)
+    rolling = HttpFailure(429, b'{"policyName":"TEN_SECONDLY_ROLLING"}', retry_after="2")
+    assert fatal_error(rolling, "hubspot.deals") is None
+    assert backoff_delay(rolling, 3, 0.5) == 2.0
+    assert backoff_delay(HttpFailure(503), 3, 0.5) == 2.0
