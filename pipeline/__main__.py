@@ -5,30 +5,42 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from dagster import DagsterInstance
 
+from connectors.fixture_api.dataset import Dataset, DatasetError
 from pipeline import settings
 from pipeline.config import KpiConfigError, load_kpi_config
 from pipeline.partitions import last_complete_week, parse_report_week
 
 
-def _default_week(timezone: str):
+def _as_of() -> datetime:
+    """Now, or the recording time of the dataset in fixture mode."""
     if settings.fixture_mode():
-        from connectors.fixture_api.dataset import Dataset
+        return Dataset.read_recorded_at(settings.fixtures_dir())
+    return datetime.now(UTC)
 
-        as_of = Dataset.read_recorded_at(settings.fixtures_dir())
-    else:
-        as_of = datetime.now(UTC)
-    return last_complete_week(as_of, timezone)
+
+def _report_week(week_text: str | None, timezone: str) -> date:
+    as_of = _as_of()
+    latest = last_complete_week(as_of, timezone)
+    if week_text is None:
+        return latest
+    week = parse_report_week(week_text)
+    if week > latest:
+        raise ValueError(
+            f"--week {week_text}: that week has not ended by {as_of.isoformat()} "
+            f"(the data's as-of time); the latest complete week is {latest}"
+        )
+    return week
 
 
 def run(week_text: str | None) -> int:
     try:
         config = load_kpi_config(settings.config_path())
-        week = parse_report_week(week_text) if week_text else _default_week(config.timezone)
-    except (KpiConfigError, ValueError) as error:
+        week = _report_week(week_text, config.timezone)
+    except (KpiConfigError, DatasetError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     from pipeline.definitions import defs

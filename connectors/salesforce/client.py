@@ -82,6 +82,11 @@ class SalesforceClient:
         return self._call(stream, "queryAll",
                           lambda sf: sf.query(soql, include_deleted=True, timeout=REQUEST_TIMEOUT_S))
 
+    def count(self, stream: str, sobject: str) -> int:
+        """Records of `sobject` that are not deleted, as the API counts them (SELECT COUNT())."""
+        return self._call(stream, f"count {sobject}", lambda sf: sf.query(
+            f"SELECT COUNT() FROM {sobject}", timeout=REQUEST_TIMEOUT_S))["totalSize"]
+
     def query_more(self, stream: str, next_records_url: str) -> dict:
         return self._call(stream, "queryAll next page", lambda sf: sf.query_more(
             next_records_url, identifier_is_url=True, timeout=REQUEST_TIMEOUT_S))
