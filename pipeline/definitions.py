@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 from dagster import (
     AssetSelection,
@@ -36,12 +34,6 @@ def _secret(name: str) -> EnvVar | None:
     return EnvVar(name) if os.environ.get(name) else None
 
 
-def _dbt_executable() -> str:
-    """dbt of this environment, also when its bin/ directory is not on PATH (`.venv/bin/python -m pipeline`)."""
-    beside_python = Path(sys.executable).with_name("dbt")
-    return str(beside_python) if beside_python.exists() else "dbt"
-
-
 def build_resources() -> dict:
     warehouse_file = settings.duckdb_path()
     warehouse_file.parent.mkdir(parents=True, exist_ok=True)
@@ -61,7 +53,7 @@ def build_resources() -> dict:
             login_url=os.environ.get("SALESFORCE_LOGIN_URL") or "https://login.salesforce.com",
         ),
         "duckdb": DuckDBResource(database=str(warehouse_file)),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable()),
+        "dbt": DbtCliResource(project_dir=dbt_project),
         "kpi_config": KpiConfigResource(path=str(settings.config_path())),
         "report_output": ReportOutputResource(path=str(settings.output_dir())),
     }

@@ -8,7 +8,9 @@ dbt tests appear as asset checks.
 
 import json
 import os
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
@@ -18,6 +20,10 @@ from dagster_duckdb import DuckDBResource
 from pipeline.config.warehouse import dbt_vars
 from pipeline.resources import FixtureApiResource, KpiConfigResource
 from pipeline.settings import PROJECT_ROOT
+
+# dagster-dbt runs `dbt` from PATH (its project preparer offers no other choice), and a virtualenv's
+# bin/ is not on PATH when the environment is used without activation (`.venv/bin/python -m pipeline`).
+os.environ["PATH"] = os.pathsep.join([str(Path(sys.prefix) / "bin"), os.environ.get("PATH", "")])
 
 dbt_project = DbtProject(project_dir=PROJECT_ROOT / "dbt_project", profiles_dir=PROJECT_ROOT / "dbt_project")
 dbt_project.prepare_if_dev()
