@@ -11,8 +11,9 @@ from dagster import DagsterInstance
 
 from connectors.fixture_api.dataset import Dataset, DatasetError
 from pipeline import settings
-from pipeline.config import KpiConfigError, load_kpi_config
+from pipeline.config import KpiConfigError
 from pipeline.partitions import last_complete_week, parse_report_week
+from pipeline.preflight import preflight
 
 
 def _as_of() -> datetime:
@@ -38,9 +39,9 @@ def _report_week(week_text: str | None, timezone: str) -> date:
 
 def run(week_text: str | None) -> int:
     try:
-        config = load_kpi_config(settings.config_path())
+        config = preflight(settings.config_path())
         week = _report_week(week_text, config.timezone)
-    except (KpiConfigError, DatasetError, ValueError) as error:
+    except (KpiConfigError, DatasetError, ValueError) as error:  # SpendCsvError is a ValueError
         print(f"error: {error}", file=sys.stderr)
         return 2
     from pipeline.definitions import defs

@@ -84,7 +84,10 @@ def funnel_weeks_gap_free(context: AssetCheckExecutionContext, duckdb: DuckDBRes
 
 @asset_check(
     asset=FUNNEL_WEEKLY,
-    description="Warns when new leads fell by more than 50% from the week before (tracking broken? campaign off?).",
+    description=(
+        "Warns when new leads of the latest complete week fell by more than 50% from the week before "
+        "(tracking broken? campaign paused?)."
+    ),
 )
 def new_leads_week_over_week(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
     with duckdb.get_connection() as connection:

@@ -16,10 +16,11 @@ from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from pipeline import settings
-from pipeline.assets.reporting import kpi_sheet
+from pipeline.assets.reporting import build_kpi_sheet_asset
 from pipeline.assets.sources import hubspot_raw, salesforce_raw
 from pipeline.assets.warehouse import dbt_project, warehouse_dbt
 from pipeline.checks import FUNNEL_CHECKS, raw_tables_fresh
+from pipeline.preflight import preflight
 from pipeline.resources import (
     FixtureApiResource,
     HubSpotResource,
@@ -28,10 +29,16 @@ from pipeline.resources import (
     SalesforceResource,
 )
 
+WAREHOUSE_TAG = "kpi/warehouse"
+
 
 def _secret(name: str) -> EnvVar | None:
     """An EnvVar (shown by name, never by value, in the UI) for a variable that is set."""
     return EnvVar(name) if os.environ.get(name) else None
+
+
+# A broken kpi.yaml or spend CSV stops the code location from loading, with the key named, before any run.
+CONFIG = preflight(settings.config_path())
 
 
 def build_resources() -> dict:
@@ -61,16 +68,18 @@ def build_resources() -> dict:
 
 weekly_kpi_job = define_asset_job(
     "weekly_kpi",
+    # dagster_home/dagster.yaml queues runs with this tag one at a time: they all write one DuckDB file.
+    tags={WAREHOUSE_TAG: "duckdb"},
     selection=AssetSelection.all(),
     executor_def=in_process_executor,  # one DuckDB file: a single writer at a time
     description="Sync HubSpot and Salesforce, build the warehouse (dbt), write the weekly KPI sheet.",
 )
 
-# Mondays 09:00 Asia/Tokyo, for the partition (report week) that has just ended.
+# Mondays 09:00 in kpi.yaml's time zone, for the partition (report week) that has just ended.
 weekly_kpi_schedule = build_schedule_from_partitioned_job(weekly_kpi_job, hour_of_day=9, minute_of_hour=0)
 
 defs = Definitions(
-    assets=[hubspot_raw, salesforce_raw, warehouse_dbt, kpi_sheet],
+    assets=[hubspot_raw, salesforce_raw, warehouse_dbt, build_kpi_sheet_asset(CONFIG.timezone)],
     asset_checks=[raw_tables_fresh, *FUNNEL_CHECKS],
     jobs=[weekly_kpi_job],
     schedules=[weekly_kpi_schedule],

@@ -18,6 +18,13 @@ RAW = {
 MARTS = ["funnel_weekly", "funnel_events", "persons", "cohort_conversion", "funnel_weekly_by_channel"]
 
 
+STAGING = [
+    "stg_hubspot__contacts", "stg_hubspot__contact_lifecycle_history", "stg_hubspot__deals",
+    "stg_hubspot__deal_pipeline_stages", "stg_salesforce__leads", "stg_salesforce__lead_history",
+    "stg_salesforce__opportunities", "stg_salesforce__opportunity_history",
+]
+
+
 def _graph():
     return defs.resolve_asset_graph()
 
@@ -31,6 +38,26 @@ def test_every_raw_mart_and_report_asset_is_defined_in_its_group():
     for mart in MARTS:
         assert groups[AssetKey(["marts", mart])] == "warehouse"
     assert groups[AssetKey(["reporting", "kpi_sheet"])] == "reporting"
+
+
+def test_the_asset_graph_is_exactly_the_documented_layers():
+    keys = {key.to_user_string() for key in _graph().get_all_asset_keys()}
+    expected = (
+        {f"{schema}/{table}" for schema, tables in RAW.items() for table in tables}
+        | {f"staging/{model}" for model in STAGING}
+        | {f"marts/{mart}" for mart in MARTS}
+        | {"reference/industry_benchmarks", "reporting/kpi_sheet"}
+    )
+    assert expected <= keys
+    assert {key for key in keys - expected if not key.startswith("intermediate/int_")} == set()
+
+
+def test_every_source_total_check_is_defined():
+    names = {(key.asset_key.to_user_string(), key.name) for key in _graph().asset_check_keys}
+    counted = {
+        f"{schema}/{table}" for schema, tables in RAW.items() for table in tables
+    } - {"raw_hubspot/contact_lifecycle_history"}
+    assert {asset for asset, name in names if name == "row_count_matches_source"} == counted
 
 
 def test_dbt_sources_are_the_raw_assets_so_lineage_is_unbroken():
@@ -91,8 +118,8 @@ def test_schedule_next_tick_is_monday_0900_tokyo_for_the_week_just_ended(now, ex
 
 def test_last_complete_week_is_bucketed_in_local_time():
     # Sunday 23:30 Tokyo is still inside the week of 06-23; Monday 00:30 Tokyo ends it.
-    assert last_complete_week(datetime.fromisoformat("2025-06-29T23:30:00+09:00")) == date(2025, 6, 16)
-    assert last_complete_week(datetime.fromisoformat("2025-06-29T15:30:00+00:00")) == date(2025, 6, 23)
+    assert last_complete_week(datetime.fromisoformat("2025-06-29T23:30:00+09:00"), "Asia/Tokyo") == date(2025, 6, 16)
+    assert last_complete_week(datetime.fromisoformat("2025-06-29T15:30:00+00:00"), "Asia/Tokyo") == date(2025, 6, 23)
 
 
 def test_report_week_must_be_a_monday():

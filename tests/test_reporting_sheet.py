@@ -256,7 +256,7 @@ def test_history_covers_twelve_weeks_ending_with_the_report_week():
 def test_the_table_of_all_weeks_keeps_numbers_and_none():
     table = kpi_sheet_table(compute_all_weeks(guide_funnel(), guide_config(), GUIDE_SPEND), "ja")
     assert len(table) == 4 * 5
-    assert all(tuple(record) == KPI_SHEET_COLUMNS for record in table)
+    assert all(tuple(record) == tuple(KPI_SHEET_COLUMNS) for record in table)
     first_week_cpa = table[3]
     assert first_week_cpa == {
         "week_start": WEEK - timedelta(weeks=3),

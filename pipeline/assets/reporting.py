@@ -5,12 +5,21 @@ import json
 from datetime import date
 from pathlib import Path
 
-from dagster import AssetExecutionContext, AssetKey, Failure, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 from dagster_duckdb import DuckDBResource
 
 from pipeline.config import KpiConfig
 from pipeline.partitions import report_weeks
 from pipeline.reporting import (
+    KPI_SHEET_COLUMNS,
     compute_all_weeks,
     compute_sheet_rows,
     kpi_sheet_table,
@@ -26,12 +35,6 @@ from pipeline.warehouse_io import fetch_dicts, replace_table
 FUNNEL_WEEKLY = AssetKey(["marts", "funnel_weekly"])
 BENCHMARKS = AssetKey(["reference", "industry_benchmarks"])
 
-KPI_SHEET_TABLE_COLUMNS = {
-    "week_start": "DATE", "kpi_id": "VARCHAR", "kpi_name": "VARCHAR", "unit": "VARCHAR", "target": "DOUBLE",
-    "actual": "DOUBLE", "attainment_pct": "DOUBLE", "wow_pct": "DOUBLE", "data_source": "VARCHAR",
-    "review_frequency": "VARCHAR", "owner": "VARCHAR", "benchmark_low": "DOUBLE", "benchmark_high": "DOUBLE",
-    "status": "VARCHAR",
-}
 
 
 def _spend(config: KpiConfig, config_path: str) -> dict[date, float] | None:
@@ -51,51 +54,56 @@ def _funnel_row(funnel_rows: list[dict], week: date) -> dict:
     )
 
 
-@asset(
-    key=AssetKey(["reporting", "kpi_sheet"]),
-    deps=[FUNNEL_WEEKLY, BENCHMARKS],
-    partitions_def=report_weeks,
-    group_name="reporting",
-    kinds={"excel", "csv", "duckdb"},
-    owners=["team:marketing-ops"],
-    description=(
-        "The weekly KPI sheet of one report week (Monday 00:00 Asia/Tokyo): KPI名, 目標値, 実績値, 達成率(%), "
-        "前週比(%), データソース, レビュー頻度, 担当者, 業界目安, 判定, as KPI_OUTPUT_DIR/kpi_sheet_<week>.xlsx and "
-        ".csv; every week also in the table marts.kpi_sheet."
-    ),
-)
-def kpi_sheet(
-    context: AssetExecutionContext,
-    duckdb: DuckDBResource,
-    kpi_config: KpiConfigResource,
-    report_output: ReportOutputResource,
-) -> MaterializeResult:
-    week = date.fromisoformat(context.partition_key)
-    config = kpi_config.load()
-    reporting = config.reporting
-    plan = plan_targets(reporting)
-    for warning in plan.warnings:
-        context.log.warning(warning)
-    spend = _spend(config, kpi_config.path)
-    funnel_rows = fetch_dicts(duckdb, "SELECT * FROM marts.funnel_weekly ORDER BY week_start")
-    benchmarks = fetch_dicts(duckdb, "SELECT * FROM reference.industry_benchmarks")
-    funnel_row = _funnel_row(funnel_rows, week)
-    rows = compute_sheet_rows(funnel_rows, week, reporting, spend, benchmarks)
-    table = kpi_sheet_table(compute_all_weeks(funnel_rows, reporting, spend, benchmarks), reporting.language)
-    replace_table(duckdb, "marts.kpi_sheet", KPI_SHEET_TABLE_COLUMNS, table)
-    history = weekly_history(funnel_rows, week, reporting, spend)
-    xlsx_path, csv_path = write_sheet_outputs(
-        rows, history, funnel_row, report_output.path, week, reporting.language
+def build_kpi_sheet_asset(timezone: str) -> AssetsDefinition:
+    """The sheet asset, partitioned by report week in `timezone` (kpi.yaml's)."""
+
+    @asset(
+        key=AssetKey(["reporting", "kpi_sheet"]),
+        deps=[FUNNEL_WEEKLY, BENCHMARKS],
+        partitions_def=report_weeks(timezone),
+        group_name="reporting",
+        kinds={"excel", "csv", "duckdb"},
+        owners=["team:marketing-ops"],
+        description=(
+            f"The weekly KPI sheet of one report week (Monday 00:00 {timezone}): KPI名, 目標値, 実績値, "
+            "達成率(%), 前週比(%), データソース, レビュー頻度, 担当者, 業界目安, 判定, as "
+            "KPI_OUTPUT_DIR/kpi_sheet_<week>.xlsx and .csv; every week also in the table marts.kpi_sheet."
+        ),
     )
-    context.log.info(f"wrote {xlsx_path} and {csv_path}")
-    return MaterializeResult(
-        metadata={
-            "preview": MetadataValue.md(sheet_markdown(rows, reporting.language)),
-            "xlsx": MetadataValue.path(str(xlsx_path)),
-            "csv": MetadataValue.path(str(csv_path)),
-            "target_derivation": MetadataValue.md("\n".join(f"- {step}" for step in plan.derivation)),
-            "target_warnings": MetadataValue.json(list(plan.warnings)),
-            "kpi_sheet_rows": len(table),
-            "funnel_row": MetadataValue.json(json.loads(json.dumps(funnel_row, default=str))),
-        }
-    )
+    def kpi_sheet(
+        context: AssetExecutionContext,
+        duckdb: DuckDBResource,
+        kpi_config: KpiConfigResource,
+        report_output: ReportOutputResource,
+    ) -> MaterializeResult:
+        week = date.fromisoformat(context.partition_key)
+        config = kpi_config.load()
+        reporting = config.reporting
+        plan = plan_targets(reporting)
+        for warning in plan.warnings:
+            context.log.warning(warning)
+        spend = _spend(config, kpi_config.path)
+        funnel_rows = fetch_dicts(duckdb, "SELECT * FROM marts.funnel_weekly ORDER BY week_start")
+        benchmarks = fetch_dicts(duckdb, "SELECT * FROM reference.industry_benchmarks")
+        funnel_row = _funnel_row(funnel_rows, week)
+        rows = compute_sheet_rows(funnel_rows, week, reporting, spend, benchmarks)
+        table = kpi_sheet_table(compute_all_weeks(funnel_rows, reporting, spend, benchmarks), reporting.language)
+        replace_table(duckdb, "marts.kpi_sheet", KPI_SHEET_COLUMNS, table)
+        history = weekly_history(funnel_rows, week, reporting, spend)
+        xlsx_path, csv_path = write_sheet_outputs(
+            rows, history, funnel_row, report_output.path, week, reporting.language
+        )
+        context.log.info(f"wrote {xlsx_path} and {csv_path}")
+        return MaterializeResult(
+            metadata={
+                "preview": MetadataValue.md(sheet_markdown(rows, reporting.language)),
+                "xlsx": MetadataValue.path(str(xlsx_path)),
+                "csv": MetadataValue.path(str(csv_path)),
+                "target_derivation": MetadataValue.md("\n".join(f"- {step}" for step in plan.derivation)),
+                "target_warnings": MetadataValue.json(list(plan.warnings)),
+                "kpi_sheet_rows": len(table),
+                "funnel_row": MetadataValue.json(json.loads(json.dumps(funnel_row, default=str))),
+            }
+        )
+
+    return kpi_sheet

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 if TYPE_CHECKING:
     from pipeline.config import KpiConfig
@@ -60,6 +68,19 @@ class DealScope(_Section):
     sources: DealSources = ("salesforce", "hubspot")
     hubspot_pipelines: PipelineIds | None = None
     hubspot_mirror_property: HubspotPropertyName | None = None
+
+    @field_validator("hubspot_mirror_property")
+    @classmethod
+    def _mirrors_need_salesforce(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # A mirror is dropped only because its Salesforce opportunity counts instead; without Salesforce
+        # deals the mirror would be counted nowhere. Invalid `sources` are reported on their own key.
+        sources = info.data.get("sources")
+        if value is not None and sources is not None and "salesforce" not in sources:
+            raise ValueError(
+                "drops HubSpot deals that mirror Salesforce opportunities, so warehouse.deals.sources must "
+                f"include 'salesforce' (it is {list(sources)}); set it to null to keep every HubSpot deal"
+            )
+        return value
 
 
 class WarehouseConfig(_Section):

@@ -12,10 +12,13 @@ from datetime import date
 from pipeline.reporting.formatting import kpi_label
 from pipeline.reporting.sheet import SheetRow
 
-KPI_SHEET_COLUMNS = (
-    "week_start", "kpi_id", "kpi_name", "unit", "target", "actual", "attainment_pct", "wow_pct",
-    "data_source", "review_frequency", "owner", "benchmark_low", "benchmark_high", "status",
-)
+# Column -> DuckDB type of marts.kpi_sheet, in order.
+KPI_SHEET_COLUMNS = {
+    "week_start": "DATE", "kpi_id": "VARCHAR", "kpi_name": "VARCHAR", "unit": "VARCHAR", "target": "DOUBLE",
+    "actual": "DOUBLE", "attainment_pct": "DOUBLE", "wow_pct": "DOUBLE", "data_source": "VARCHAR",
+    "review_frequency": "VARCHAR", "owner": "VARCHAR", "benchmark_low": "DOUBLE", "benchmark_high": "DOUBLE",
+    "status": "VARCHAR",
+}
 
 
 def kpi_sheet_table(sheets: Mapping[date, Sequence[SheetRow]], language: str) -> list[dict]:
