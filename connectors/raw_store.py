@@ -17,14 +17,25 @@ from typing import Any
 
 import duckdb
 
+from connectors.errors import SyncError
 from connectors.raw_schema import create_raw_tables
 
+ORIGINS_DDL = """
+CREATE TABLE IF NOT EXISTS raw_meta.source_origins (
+    source VARCHAR PRIMARY KEY,
+    origin VARCHAR NOT NULL,
+    first_synced_at TIMESTAMPTZ NOT NULL
+)"""
 SYNC_STATE_DDL = """
 CREATE TABLE IF NOT EXISTS raw_meta.sync_state (
     stream VARCHAR PRIMARY KEY,
     cursor JSON NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
 )"""
+
+
+class OriginMismatch(SyncError):
+    """The warehouse was filled from another dataset or account than the one this run reads."""
 
 
 @dataclass
@@ -55,10 +66,30 @@ class RawStore:
         create_raw_tables(self.connection)
         self.connection.execute("CREATE SCHEMA IF NOT EXISTS raw_meta")
         self.connection.execute(SYNC_STATE_DDL)
+        self.connection.execute(ORIGINS_DDL)
         self._columns: dict[str, list[tuple[str, str]]] = {}
 
     def close(self) -> None:
         self.connection.close()
+
+    def claim_origin(self, source: str, origin: str) -> None:
+        """Tie this warehouse's `source` data (and its cursors) to one origin: a dataset, a portal, an org.
+
+        Incremental cursors of one origin are meaningless for another; mixing them would silently keep
+        records of the first and skip most of the second.
+        """
+        row = self.connection.execute(
+            "SELECT origin FROM raw_meta.source_origins WHERE source = ?", [source]
+        ).fetchone()
+        if row is None:
+            self.connection.execute(
+                "INSERT INTO raw_meta.source_origins VALUES (?, ?, ?)", [source, origin, datetime.now(UTC)]
+            )
+        elif row[0] != origin:
+            raise OriginMismatch(
+                f"this warehouse holds {source} data synced from {row[0]}, but this run reads {origin}; "
+                "point KPI_DUCKDB_PATH at a new file for a different dataset or account"
+            )
 
     def read_cursor(self, stream: str) -> dict | None:
         row = self.connection.execute(

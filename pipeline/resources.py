@@ -7,6 +7,7 @@ code that talks to the real services.
 
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
@@ -52,6 +53,9 @@ class FixtureApiResource(ConfigurableResource):
                 )
         return self._api
 
+    def origin(self) -> str:
+        return f"fixture dataset {Path(self.dataset_dir).resolve()}"
+
     def as_of(self) -> datetime:
         """The instant the data describes: the recording time in fixture mode, else now."""
         return self.recorded_at() if self.enabled else datetime.now(UTC)
@@ -64,6 +68,9 @@ class HubSpotResource(ConfigurableResource):
     base_url: str | None = None
     overlap_minutes: int = 10
     max_retries: int = 5
+
+    def origin(self, fixture_api: FixtureApiResource) -> str:
+        return fixture_api.origin() if fixture_api.enabled else f"HubSpot {self.base_url or 'https://api.hubapi.com'}"
 
     def connector_settings(self, fixture_api: FixtureApiResource) -> HubSpotSettings:
         common = {"overlap": timedelta(minutes=self.overlap_minutes), "max_retries": self.max_retries}
@@ -89,6 +96,11 @@ class SalesforceResource(ConfigurableResource):
     api_version: str = "59.0"
     overlap_minutes: int = 10
     max_retries: int = 5
+
+    def origin(self, fixture_api: FixtureApiResource) -> str:
+        if fixture_api.enabled:
+            return fixture_api.origin()
+        return f"Salesforce {self.login_url} as {self.username or self.client_id}"
 
     def connector_settings(self, fixture_api: FixtureApiResource) -> SalesforceSettings:
         common = {

@@ -30,10 +30,12 @@ ACTUAL_COLUMNS = {
 }
 
 
-def run_pipeline(workdir: Path, *args: str, config: Path | None = None) -> subprocess.CompletedProcess:
+def run_pipeline(
+    workdir: Path, *args: str, config: Path | None = None, dataset: Path | None = None
+) -> subprocess.CompletedProcess:
     env = {
         **{name: value for name, value in os.environ.items() if not name.startswith(("HUBSPOT_", "SALESFORCE_"))},
-        "KPI_FIXTURES_DIR": str(workdir / "dataset"),
+        "KPI_FIXTURES_DIR": str(dataset or workdir / "dataset"),
         "KPI_DUCKDB_PATH": str(workdir / "kpi.duckdb"),
         "KPI_OUTPUT_DIR": str(workdir / "output"),
         "KPI_CONFIG": str(config or REPO / "kpi.yaml"),
@@ -131,3 +133,22 @@ def test_a_week_that_has_not_ended_by_the_recording_is_refused(workdir):
         "error: --week 2025-11-17: that week has not ended by 2025-11-17T01:00:00+00:00 (the data's as-of time); "
         "the latest complete week is 2025-11-10\n"
     )
+
+
+def test_a_warehouse_filled_from_another_dataset_is_refused_not_mixed(workdir, tmp_path):
+    other = tmp_path / "other"
+    (other / "dataset").mkdir(parents=True)
+    for part in ("manifest.json", "hubspot", "salesforce"):
+        source = workdir / "dataset" / part
+        target = other / "dataset" / part
+        target.symlink_to(source, target_is_directory=source.is_dir())
+    result = run_pipeline(workdir, "--week", REPORT_WEEK, dataset=other / "dataset")
+    assert result.returncode == 1
+    expected = (
+        f"this warehouse holds hubspot data synced from fixture dataset {workdir / 'dataset'}, "
+        f"but this run reads fixture dataset {other / 'dataset'}; "
+        "point KPI_DUCKDB_PATH at a new file for a different dataset or account"
+    )
+    assert expected in result.stdout + result.stderr
+    contacts = query(workdir, "SELECT count(*) FROM raw_hubspot.contacts")[0][0]
+    assert contacts == len((workdir / "dataset" / "hubspot" / "contacts.jsonl").read_text().splitlines())

@@ -25,7 +25,7 @@ from connectors import hubspot as hubspot_connector
 from connectors import salesforce as salesforce_connector
 from connectors.errors import ApiLimitExceeded, AuthenticationFailed, RecordShapeError
 from connectors.hubspot.totals import source_totals as hubspot_totals
-from connectors.raw_store import RawStore
+from connectors.raw_store import OriginMismatch, RawStore
 from connectors.salesforce.totals import source_totals as salesforce_totals
 from connectors.sync_report import SyncReport
 from pipeline.resources import FixtureApiResource, HubSpotResource, MissingCredential, SalesforceResource
@@ -33,7 +33,7 @@ from pipeline.resources import FixtureApiResource, HubSpotResource, MissingCrede
 OWNERS = ["team:marketing-ops"]
 SOURCE_RETRY = RetryPolicy(max_retries=3, delay=30, backoff=Backoff.EXPONENTIAL)
 # Retrying cannot help these: the allowance is spent, the credentials are wrong, or the data is.
-FINAL_ERRORS = (ApiLimitExceeded, AuthenticationFailed, RecordShapeError, MissingCredential)
+FINAL_ERRORS = (ApiLimitExceeded, AuthenticationFailed, RecordShapeError, MissingCredential, OriginMismatch)
 COUNT_CHECK = "row_count_matches_source"
 
 
@@ -149,6 +149,8 @@ def report_metadata(report: SyncReport, row_count: int) -> dict:
 
 @dataclass(frozen=True)
 class SourceSync:
+    name: str
+    origin: str
     tables: dict[str, RawTable]
     sync: Callable[[RawStore, list[str]], dict[str, SyncReport]]
     totals: Callable[[list[str]], dict[str, int]]
@@ -159,8 +161,10 @@ def _materialize(context: AssetExecutionContext, duckdb: DuckDBResource, source:
     tables = {name: source.tables[key.path[-1]] for name, key in selected.items()}
     streams = sorted({stream for table in tables.values() for stream in table.streams})
     with duckdb.get_connection() as connection:
+        store = RawStore(connection)
         try:
-            reports = source.sync(RawStore(connection), streams)
+            store.claim_origin(source.name, source.origin)
+            reports = source.sync(store, streams)
         except FINAL_ERRORS as error:
             raise Failure(str(error), allow_retries=False) from error
         for name, table in tables.items():
@@ -199,6 +203,8 @@ def hubspot_raw(
         context,
         duckdb,
         SourceSync(
+            "hubspot",
+            hubspot.origin(fixture_api),
             HUBSPOT_TABLES,
             lambda store, streams: hubspot_connector.sync_hubspot(settings, store, streams),
             lambda tables: hubspot_totals(settings, tables),
@@ -225,6 +231,8 @@ def salesforce_raw(
         context,
         duckdb,
         SourceSync(
+            "salesforce",
+            salesforce.origin(fixture_api),
             SALESFORCE_TABLES,
             lambda store, streams: salesforce_connector.sync_salesforce(settings, store, streams),
             lambda tables: salesforce_totals(settings, tables),

@@ -26,8 +26,22 @@ from pipeline.settings import PROJECT_ROOT
 os.environ["PATH"] = os.pathsep.join([str(Path(sys.prefix) / "bin"), os.environ.get("PATH", "")])
 
 dbt_project = DbtProject(project_dir=PROJECT_ROOT / "dbt_project", profiles_dir=PROJECT_ROOT / "dbt_project")
+
+
+def _manifest_is_stale() -> bool:
+    """No manifest yet, or a model, macro, seed, test or the project file changed since it was parsed."""
+    if not dbt_project.manifest_path.exists():
+        return True
+    parsed_at = dbt_project.manifest_path.stat().st_mtime
+    project_dir = dbt_project.project_dir
+    files = [project_dir / "dbt_project.yml"]
+    for folder in ("models", "macros", "seeds", "tests"):
+        files += (project_dir / folder).rglob("*")
+    return any(path.stat().st_mtime > parsed_at for path in files if path.is_file())
+
+
 dbt_project.prepare_if_dev()
-if not dbt_project.manifest_path.exists():
+if _manifest_is_stale():
     # Outside `dagster dev` (the CLI run, tests) nothing else parses the project.
     dbt_project.preparer.prepare(dbt_project)
 
