@@ -68,6 +68,7 @@ class RawStore:
         self.connection.execute(SYNC_STATE_DDL)
         self.connection.execute(ORIGINS_DDL)
         self._columns: dict[str, list[tuple[str, str]]] = {}
+        self._keys: dict[str, list[str]] = {}
 
     def close(self) -> None:
         self.connection.close()
@@ -115,8 +116,10 @@ class RawStore:
         try:
             for table, (column, parent_ids) in (replace_children or {}).items():
                 if parent_ids:
+                    # Ids travel as one JSON string: a bound Python list makes DuckDB probe for pandas per item.
                     self.connection.execute(
-                        f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(?::VARCHAR[]))", [parent_ids]
+                        f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]')))",
+                        [json.dumps(parent_ids)],
                     )
             for table, rows in upserts.items():
                 counts[table] = self._upsert(table, rows)
@@ -145,13 +148,15 @@ class RawStore:
         return self._columns[table]
 
     def _key_columns(self, table: str) -> list[str]:
-        schema, name = table.split(".")
-        row = self.connection.execute(
-            "SELECT constraint_column_names FROM duckdb_constraints() "
-            "WHERE schema_name = ? AND table_name = ? AND constraint_type = 'PRIMARY KEY'",
-            [schema, name],
-        ).fetchone()
-        return list(row[0])
+        if table not in self._keys:
+            schema, name = table.split(".")
+            row = self.connection.execute(
+                "SELECT constraint_column_names FROM duckdb_constraints() "
+                "WHERE schema_name = ? AND table_name = ? AND constraint_type = 'PRIMARY KEY'",
+                [schema, name],
+            ).fetchone()
+            self._keys[table] = list(row[0])
+        return self._keys[table]
 
     def _upsert(self, table: str, rows: list[dict]) -> UpsertCounts:
         if not rows:

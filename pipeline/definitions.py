@@ -37,6 +37,11 @@ def _secret(name: str) -> EnvVar | None:
     return EnvVar(name) if os.environ.get(name) else None
 
 
+def _names(name: str) -> list[str]:
+    """A comma-separated list of property names."""
+    return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
+
+
 # A broken kpi.yaml or spend CSV stops the code location from loading, with the key named, before any run.
 CONFIG = preflight(settings.config_path())
 
@@ -50,6 +55,8 @@ def build_resources() -> dict:
         "hubspot": HubSpotResource(
             access_token=_secret("HUBSPOT_ACCESS_TOKEN"),
             base_url=os.environ.get("HUBSPOT_BASE_URL") or None,
+            extra_contact_properties=_names("HUBSPOT_EXTRA_CONTACT_PROPERTIES"),
+            extra_deal_properties=_names("HUBSPOT_EXTRA_DEAL_PROPERTIES"),
         ),
         "salesforce": SalesforceResource(
             client_id=_secret("SALESFORCE_CLIENT_ID"),

@@ -66,6 +66,8 @@ class HubSpotResource(ConfigurableResource):
 
     access_token: str | None = None
     base_url: str | None = None
+    extra_contact_properties: list[str] = []
+    extra_deal_properties: list[str] = []
     overlap_minutes: int = 10
     max_retries: int = 5
 
@@ -73,7 +75,12 @@ class HubSpotResource(ConfigurableResource):
         return fixture_api.origin() if fixture_api.enabled else f"HubSpot {self.base_url or 'https://api.hubapi.com'}"
 
     def connector_settings(self, fixture_api: FixtureApiResource) -> HubSpotSettings:
-        common = {"overlap": timedelta(minutes=self.overlap_minutes), "max_retries": self.max_retries}
+        common = {
+            "overlap": timedelta(minutes=self.overlap_minutes),
+            "max_retries": self.max_retries,
+            "extra_contact_properties": tuple(self.extra_contact_properties),
+            "extra_deal_properties": tuple(self.extra_deal_properties),
+        }
         if fixture_api.enabled:
             api = fixture_api.api()
             return HubSpotSettings(

@@ -12,6 +12,7 @@ import pytest
 from connectors.fixture_api.server import FixtureAPI
 
 RECORDED_AT = datetime(2025, 3, 31, 0, 0, tzinfo=UTC)
+REQUIRED_SOBJECTS = ("Lead", "LeadHistory", "Opportunity", "OpportunityHistory")  # empty files unless given
 _BASE = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 PIPELINES = {
     "results": [
@@ -145,7 +146,7 @@ def write_dataset(
     write_jsonl(root / "hubspot" / "contacts.jsonl", contacts)
     write_jsonl(root / "hubspot" / "deals.jsonl", deals)
     (root / "hubspot" / "pipelines_deals.json").write_text(json.dumps(PIPELINES), encoding="utf-8")
-    for sobject, records in (salesforce or {}).items():
+    for sobject, records in (dict.fromkeys(REQUIRED_SOBJECTS, []) | (salesforce or {})).items():
         write_jsonl(root / "salesforce" / f"{sobject}.jsonl", records)
     return root
 

@@ -168,31 +168,68 @@ def _won_or_lost_stages(root: Path) -> dict[tuple[str, str], str]:
     return outcomes
 
 
+@dataclass(frozen=True)
+class Deal:
+    key: str
+    created_on: date
+    outcome: str | None  # the funnel column of its close: won_deals / lost_deals
+    closed_on: date | None
+    amount: Decimal
+
+
+def deals_in_scope(root: Path, settings: ContractSettings) -> list[Deal]:
+    """Every deal the contract counts under `settings`, keyed `<system>:<id>`."""
+    zone = ZoneInfo(settings.timezone)
+    deals = []
+    if "salesforce" in settings.deal_sources:
+        deals.extend(_salesforce_deals(root, zone))
+    if "hubspot" in settings.deal_sources:
+        deals.extend(_hubspot_deals(root, zone, settings))
+    return deals
+
+
+def _salesforce_deals(root: Path, zone: ZoneInfo) -> list[Deal]:
+    deals = []
+    for deal in _lines(root / "salesforce" / "Opportunity.jsonl"):
+        if deal["IsDeleted"]:
+            continue
+        closed = (deal["IsClosed"] or deal["IsWon"]) and deal.get("CloseDate")
+        deals.append(Deal(
+            key=f"salesforce:{deal['Id']}",
+            created_on=_instant(deal["CreatedDate"]).astimezone(zone).date(),
+            outcome=("won_deals" if deal["IsWon"] else "lost_deals") if closed else None,
+            closed_on=date.fromisoformat(deal["CloseDate"]) if closed else None,
+            amount=_amount(deal.get("Amount")),
+        ))
+    return deals
+
+
+def _hubspot_deals(root: Path, zone: ZoneInfo, settings: ContractSettings) -> list[Deal]:
+    outcomes = _won_or_lost_stages(root)
+    deals = []
+    for deal in _lines(root / "hubspot" / "deals.jsonl"):
+        properties = deal["properties"]
+        if deal.get("archived") or not _hubspot_deal_in_scope(properties, settings):
+            continue
+        outcome = outcomes.get((properties.get("pipeline"), properties.get("dealstage")))
+        closed_at = _instant(properties.get("closedate"))
+        deals.append(Deal(
+            key=f"hubspot:{deal['id']}",
+            created_on=_instant(properties["createdate"]).astimezone(zone).date(),
+            outcome=outcome if closed_at else None,
+            closed_on=closed_at.astimezone(zone).date() if outcome and closed_at else None,
+            amount=_amount(properties.get("amount")),
+        ))
+    return deals
+
+
 def deal_events(root: Path, settings: ContractSettings) -> list[tuple[date, str, Decimal]]:
     """(local date, column, won amount) for every deal created, won or lost."""
-    zone = ZoneInfo(settings.timezone)
     events = []
-    if "salesforce" in settings.deal_sources:
-        for deal in _lines(root / "salesforce" / "Opportunity.jsonl"):
-            if deal["IsDeleted"]:
-                continue
-            created_on = _instant(deal["CreatedDate"]).astimezone(zone).date()
-            events.append((created_on, "opportunities", Decimal(0)))
-            if (deal["IsClosed"] or deal["IsWon"]) and deal.get("CloseDate"):
-                column = "won_deals" if deal["IsWon"] else "lost_deals"
-                events.append((date.fromisoformat(deal["CloseDate"]), column, _amount(deal.get("Amount"))))
-    if "hubspot" in settings.deal_sources:
-        outcomes = _won_or_lost_stages(root)
-        for deal in _lines(root / "hubspot" / "deals.jsonl"):
-            properties = deal["properties"]
-            if deal.get("archived") or not _hubspot_deal_in_scope(properties, settings):
-                continue
-            created_on = _instant(properties["createdate"]).astimezone(zone).date()
-            events.append((created_on, "opportunities", Decimal(0)))
-            column = outcomes.get((properties.get("pipeline"), properties.get("dealstage")))
-            closed_at = _instant(properties.get("closedate"))
-            if column and closed_at:
-                events.append((closed_at.astimezone(zone).date(), column, _amount(properties.get("amount"))))
+    for deal in deals_in_scope(root, settings):
+        events.append((deal.created_on, "opportunities", Decimal(0)))
+        if deal.outcome:
+            events.append((deal.closed_on, deal.outcome, deal.amount))
     return events
 
 
@@ -200,8 +237,10 @@ def _hubspot_deal_in_scope(properties: dict, settings: ContractSettings) -> bool
     pipelines = settings.hubspot_deal_pipelines
     if pipelines is not None and properties.get("pipeline") not in pipelines:
         return False
+    # A mirror yields to its Salesforce opportunity, which counts only when Salesforce deals do.
     mirror = settings.hubspot_deal_mirror_property
-    return not (mirror and properties.get(mirror) not in (None, ""))
+    mirrors_yield = mirror is not None and "salesforce" in settings.deal_sources
+    return not (mirrors_yield and properties.get(mirror) not in (None, ""))
 
 
 def _amount(raw) -> Decimal:

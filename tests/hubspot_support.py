@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from threading import Thread
 
 from connectors.fixture_api.server import FixtureAPI
 from connectors.hubspot import HubSpotSettings
@@ -16,6 +20,19 @@ from connectors.raw_store import RawStore
 def served(dataset_dir: Path) -> Iterator[FixtureAPI]:
     with FixtureAPI(dataset_dir) as api:
         yield api
+
+
+# What the raw payloads must carry, written from the issue rather than read from the connector, so that
+# a property dropped from the connector's request fails the equality checks.
+CONTACT_PROPERTIES = re.compile(
+    r"^(email|firstname|lastname|company|createdate|lastmodifieddate|lifecyclestage|hs_lead_status"
+    r"|hs_analytics_source|lead_intent|salesforceleadid|hubspot_owner_id"
+    r"|hs_v2_date_(entered|exited)_.+|hs_lifecyclestage_.+_date)$"
+)
+DEAL_PROPERTIES = re.compile(
+    r"^(dealname|amount|dealstage|pipeline|closedate|createdate|hs_lastmodifieddate|hs_is_closed"
+    r"|hs_is_closed_won|hubspot_owner_id|deal_currency_code|salesforceopportunityid)$"
+)
 
 
 def settings_for(api: FixtureAPI, **overrides) -> HubSpotSettings:
@@ -48,7 +65,23 @@ def expected_state(dataset_dir: Path) -> dict:
             for link in r.get("associations", {}).get("contacts", {}).get("results", [])
         ),
         "stages": sorted((p["id"], s["id"]) for p in pipelines["results"] for s in p["stages"]),
+        "contact_properties": property_values(contacts, CONTACT_PROPERTIES),
+        "deal_properties": property_values(deals, DEAL_PROPERTIES),
     }
+
+
+def property_values(records: list[dict], wanted: re.Pattern) -> list[tuple[str, str, str]]:
+    """(id, property, value) of every wanted property with a value: a null one reads alike requested or not."""
+    return sorted(
+        (record["id"], name, value)
+        for record in records
+        for name, value in record["properties"].items()
+        if value is not None and wanted.match(name)
+    )
+
+
+def stored_payloads(store: RawStore, table: str) -> list[dict]:
+    return [json.loads(payload) for (payload,) in store.connection.execute(f"SELECT payload FROM {table}").fetchall()]
 
 
 def stored_state(store: RawStore) -> dict:
@@ -69,4 +102,44 @@ def stored_state(store: RawStore) -> dict:
             ).fetchall()
         ),
         "stages": sorted(query("SELECT pipeline_id, stage_id FROM raw_hubspot.deal_pipeline_stages").fetchall()),
+        "contact_properties": property_values(stored_payloads(store, "raw_hubspot.contacts"), CONTACT_PROPERTIES),
+        "deal_properties": property_values(stored_payloads(store, "raw_hubspot.deals"), DEAL_PROPERTIES),
     }
+
+
+@contextmanager
+def silent_listener() -> Iterator[str]:
+    """http://127.0.0.1:PORT of a socket whose connections the kernel accepts and nobody ever answers."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+@contextmanager
+def canned_http(status: int, body: dict) -> Iterator[tuple[str, list[str]]]:
+    """(http://127.0.0.1:PORT, paths requested so far) of a server answering every request alike."""
+    payload = json.dumps(body).encode()
+    paths: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            paths.append(self.path.partition("?")[0])
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json;charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, format: str, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", paths
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

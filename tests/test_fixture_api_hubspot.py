@@ -202,6 +202,7 @@ def test_search_between_with_iso_values_and_or_of_groups(fixture_api, client):
 
 def test_search_has_property_and_excludes_archived(fixture_api, client):
     fixture_api.dataset.hubspot["contacts"][1]["properties"]["createdate"] = None
+    fixture_api.dataset.touch()
     has = [{"filters": [{"propertyName": "createdate", "operator": "HAS_PROPERTY"}]}]
     lacks = [{"filters": [{"propertyName": "createdate", "operator": "NOT_HAS_PROPERTY"}]}]
 
@@ -228,6 +229,32 @@ def test_search_sort_descending_pages_with_stable_unordered_ties(fixture_api, cl
     assert (
         page.total == 141 and page.paging.next.after == "2" and set(page.results[0].properties) == {"email"}
     )
+
+
+@pytest.mark.parametrize("operator", ["EQ", "GT", "GTE", "LT", "LTE", "BETWEEN"])
+@pytest.mark.parametrize("sort_by", ["lastmodifieddate", "createdate"])
+@pytest.mark.parametrize("direction", ["ASCENDING", "DESCENDING"])
+def test_search_range_filter_with_sort_pages_through_exactly_the_matches(
+    fixture_api, client, operator, sort_by, direction
+):
+    low, high = epoch_ms("2025-01-20T09:00:00.000Z"), epoch_ms(MODIFIED)
+    keep = {
+        "EQ": lambda v: v == low, "GT": lambda v: v > low, "GTE": lambda v: v >= low,
+        "LT": lambda v: v < low, "LTE": lambda v: v <= low, "BETWEEN": lambda v: low <= v <= high,
+    }[operator]
+    contacts = [c for c in stored(fixture_api, "contacts") if not c["archived"]]
+    expected = {c["id"] for c in contacts if keep(epoch_ms(c["properties"]["lastmodifieddate"]))}
+    sort_value = {c["id"]: epoch_ms(c["properties"][sort_by]) for c in contacts}
+    condition = {"propertyName": "lastmodifieddate", "operator": operator, "value": str(low), "highValue": str(high)}
+    body = {"filterGroups": [{"filters": [condition]}], "sorts": [{"propertyName": sort_by, "direction": direction}]}
+
+    ids = search(client, body)
+
+    assert len(ids) == len(expected) and set(ids) == expected and 0 < len(expected) < 141
+    descending = direction == "DESCENDING"
+    assert [sort_value[i] for i in ids] == sorted((sort_value[i] for i in expected), reverse=descending)
+    first = client.crm.contacts.search_api.do_search({**body, "limit": 3})
+    assert first.total == len(expected) and [c.id for c in first.results] == ids[:3]
 
 
 @pytest.mark.parametrize(
@@ -259,32 +286,41 @@ def test_search_validation_errors(client, body, message):
     assert (error["status"], error["category"], error["message"]) == ("error", "VALIDATION_ERROR", message)
 
 
-def test_search_paging_past_ten_thousand_answers_400(tmp_path):
-    contacts = [contact_record(index) for index in range(10_050)]
-    dataset = Dataset(
-        root=tmp_path, recorded_at=datetime(2025, 3, 31, tzinfo=UTC), hubspot={"contacts": contacts}
-    )
+def live_contact(index: int) -> dict:
+    record = contact_record(index)
+    record.pop("archivedAt", None)
+    return record | {"archived": False}
+
+
+def test_search_serves_exactly_the_first_ten_thousand_results_then_answers_400(tmp_path):
+    contacts = [live_contact(index) for index in range(10_050)]
+    dataset = Dataset(root=tmp_path, recorded_at=datetime(2025, 3, 31, tzinfo=UTC), hubspot={"contacts": contacts})
     with FixtureAPI(dataset) as api:
         search_api = hubspot.HubSpot(
             access_token=api.credentials.hubspot_token, host=api.base_url, ssl_ca_cert=api.ca_file
         ).crm.contacts.search_api
-        last_allowed = search_api.do_search({"limit": 200, "after": "9800"})
-        assert last_allowed.total == 9459 and last_allowed.paging is None  # 10,050 minus 591 archived
-
-        all_contacts = search_api.do_search(
-            {
-                "limit": 200,
-                "after": "9800",
-                "filterGroups": [
-                    {"filters": [{"propertyName": "hs_object_id", "operator": "GT", "value": "0"}]}
-                ],
-            }
-        )
+        ids, after, totals = [], None, set()
+        while True:
+            page = search_api.do_search({"limit": 200, "after": after})
+            ids += [record.id for record in page.results]
+            totals.add(page.total)
+            if page.paging is None:
+                break
+            after = page.paging.next.after
+        straddling = search_api.do_search({"limit": 200, "after": "9900"})
         with pytest.raises(ApiException) as raised:
             search_api.do_search({"limit": 200, "after": "10000"})
+        searches = api.calls("/crm/v3/objects/contacts/search")
 
-    assert all_contacts.total == 9459
-    assert raised.value.status == 400 and json.loads(raised.value.body)["category"] == "VALIDATION_ERROR"
+    assert len(ids) == len(set(ids)) == 10_000 and ids == [str(1001 + 2 * index) for index in range(10_000)]
+    assert (totals, after, searches) == ({10_050}, "9800", 52)  # 50 pages, the straddling one, the refused one
+    assert [record.id for record in straddling.results] == ids[9900:] and straddling.paging is None
+    error = json.loads(raised.value.body)
+    assert raised.value.status == 400 and {key: error[key] for key in ("status", "category", "message")} == {
+        "status": "error",
+        "category": "VALIDATION_ERROR",
+        "message": "Search results are limited to 10,000 total results; after=10000",
+    }
 
 
 def test_properties_are_inferred_from_the_dataset(client):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import requests
+from conftest import write_dataset
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import (
     SalesforceExpiredSession,
@@ -52,6 +52,7 @@ def lead_record(index: int) -> dict:
         "CreatedDate": sf_datetime(created),
         "SystemModstamp": sf_datetime(created + timedelta(hours=5)),
         "IsDeleted": index % 97 == 0,
+        "Lead_Score__c": index % 100,
     }
 
 
@@ -70,12 +71,8 @@ def history_record(index: int) -> dict:
 
 
 def write_salesforce_dataset(root: Path, sobjects: dict[str, list[dict]]) -> Path:
-    (root / "salesforce").mkdir(parents=True)
-    (root / "manifest.json").write_text(json.dumps({"recorded_at": "2025-03-31T00:00:00.000Z"}))
-    for name, records in sobjects.items():
-        lines = "".join(json.dumps(record) + "\n" for record in records)
-        (root / "salesforce" / f"{name}.jsonl").write_text(lines, encoding="utf-8")
-    return root
+    """A dataset of these Salesforce records; every other required file of the layout is empty."""
+    return write_dataset(root, [], [], sobjects)
 
 
 @pytest.fixture(scope="module")
@@ -272,21 +269,48 @@ def test_api_usage_is_reported_in_sforce_limit_info(api, http):
     assert sf.api_usage["api-usage"].used == used[0] + 1
 
 
-def test_describe_infers_field_types_from_the_records(api, http):
+LEAD_STANDARD_FIELDS = [
+    "Id", "IsDeleted", "FirstName", "LastName", "Name", "Company", "Title", "Email", "Phone", "Status",
+    "LeadSource", "IsConverted", "ConvertedDate", "ConvertedAccountId", "ConvertedContactId",
+    "ConvertedOpportunityId", "OwnerId", "CreatedDate", "LastModifiedDate", "SystemModstamp", "LastActivityDate",
+]
+
+
+def test_describe_lists_standard_fields_then_fields_only_the_records_show(api, http):
     sf = client(api, http)
     described = sf.Lead.describe()
     fields = {field["name"]: (field["type"], field["nillable"]) for field in described["fields"]}
     assert (described["name"], described["keyPrefix"]) == ("Lead", "00Q")
-    assert fields == {
-        "Id": ("id", False), "IsDeleted": ("boolean", False), "Email": ("email", False),
-        "Status": ("picklist", False), "LeadSource": ("picklist", True), "IsConverted": ("boolean", False),
-        "ConvertedDate": ("date", True), "ConvertedOpportunityId": ("reference", True),
-        "CreatedDate": ("datetime", False), "SystemModstamp": ("datetime", False),
-    }
+    assert list(fields) == [*LEAD_STANDARD_FIELDS, "Lead_Score__c"]
+    assert {name: fields[name] for name in ("Email", "Status", "ConvertedDate", "SystemModstamp")} == {
+        "Email": ("email", True), "Status": ("picklist", False), "ConvertedDate": ("date", True),
+        "SystemModstamp": ("datetime", False)}
+    assert fields["Lead_Score__c"] == ("double", False)
+    history = [field["name"] for field in sf.LeadHistory.describe()["fields"]]
+    assert history == ["Id", "IsDeleted", "LeadId", "CreatedById", "CreatedDate", "Field", "DataType",
+                       "OldValue", "NewValue"]
     with pytest.raises(SalesforceResourceNotFound) as caught:
         sf.Account.describe()
     assert caught.value.content == [{"errorCode": "NOT_FOUND",
                                      "message": "The requested resource does not exist"}]
+
+
+def test_an_empty_object_file_is_described_and_queried_from_its_standard_fields(api, http):
+    assert api.dataset.salesforce["Opportunity"] == []
+    sf = client(api, http)
+    described = sf.Opportunity.describe()
+    assert (described["keyPrefix"], [field["name"] for field in described["fields"]]) == ("006", [
+        "Id", "IsDeleted", "AccountId", "Name", "StageName", "Amount", "Probability", "CloseDate", "Type",
+        "LeadSource", "IsClosed", "IsWon", "ForecastCategory", "OwnerId", "CreatedDate", "LastModifiedDate",
+        "SystemModstamp"])
+    soql = ("SELECT Id, StageName, Amount, SystemModstamp FROM Opportunity "
+            "WHERE SystemModstamp > 2025-01-01T00:00:00Z AND Amount > 100 ORDER BY SystemModstamp, Id")
+    assert sf.query_all(soql, include_deleted=True) == {"totalSize": 0, "done": True, "records": []}
+    history = [field["name"] for field in sf.OpportunityHistory.describe()["fields"]]
+    assert "SystemModstamp" in history and "LastModifiedDate" not in history
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.query("SELECT Id FROM LeadHistory WHERE SystemModstamp > 2025-01-01T00:00:00Z")
+    assert "No such column 'SystemModstamp' on entity 'LeadHistory'." in caught.value.content[0]["message"]
 
 
 def test_versions_list_and_unknown_versions(api, http):

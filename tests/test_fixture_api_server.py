@@ -144,6 +144,26 @@ def test_server_errors_json_and_gateway_html(fixture_api):
     assert len(basic_api.get_page(limit=1).results) == 1
 
 
+def test_server_errors_carry_retry_after_when_the_fault_sets_it(fixture_api):
+    fixture_api.faults.inject(Fault("server_error", CONTACTS, status=503, retry_after=2))
+    fixture_api.faults.inject(Fault("server_error", CONTACTS, status=500, on_request=2))
+    fixture_api.faults.inject(Fault("server_error", "/services/data/", status=503, retry_after=0.5))
+    basic_api = make_client(fixture_api, retry=urllib3.Retry(0)).crm.contacts.basic_api
+    session = requests.Session()
+    session.verify, session.trust_env = fixture_api.ca_file, False
+
+    with pytest.raises(ServiceException) as with_header:
+        basic_api.get_page()
+    with pytest.raises(ServiceException) as without_header:
+        basic_api.get_page()
+    salesforce = session.get(f"{fixture_api.base_url}/services/data/v59.0/query/?q=SELECT+Id+FROM+Lead")
+
+    assert (with_header.value.status, with_header.value.headers["Retry-After"]) == (503, "2")
+    assert without_header.value.status == 500 and "Retry-After" not in without_header.value.headers
+    assert (salesforce.status_code, salesforce.headers["Retry-After"]) == (503, "0.5")
+    assert salesforce.json()[0]["errorCode"] == "UNKNOWN_EXCEPTION"
+
+
 def test_dropped_connection_is_a_urllib3_error(fixture_api):
     fixture_api.faults.inject(Fault("drop_connection", CONTACTS, method="POST"))
     with pytest.raises(urllib3.exceptions.ProtocolError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +30,9 @@ MQL_STATUS, SQL_STATUS, WORKING = "Marketing Qualified", "Sales Qualified", "Wor
 
 def read_jsonl(root: Path, relative: str) -> list[dict]:
     return [json.loads(line) for line in (root / relative).read_text(encoding="utf-8").splitlines()]
+
+
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(?:Z|\+0000)")
 
 
 def parse_time(text: str) -> datetime:
@@ -186,6 +190,28 @@ def test_funnel_rates_match_the_calibration(large_dataset):
     assert 10 <= 100 * counts["opportunity"] / counts["sql"] <= 20, counts
     won, closed = closed_deals(large_dataset)
     assert 15 <= 100 * won / closed <= 25, (won, closed)
+
+
+def test_the_demo_dataset_itself_is_calibrated(demo):
+    counts = funnel_counts(demo)
+    assert 20 <= 100 * counts["sql"] / counts["mql"] <= 30, counts
+    assert 10 <= 100 * counts["opportunity"] / counts["sql"] <= 20, counts
+    won, closed = closed_deals(demo)
+    assert 15 <= 100 * won / closed <= 25, (won, closed)
+
+
+def test_no_timestamp_lies_after_the_recording(large_dataset):
+    recorded_at = parse_time(json.loads((large_dataset / "manifest.json").read_text())["recorded_at"])
+    late = [
+        (relative, text)
+        for relative in ("hubspot/contacts.jsonl", "hubspot/deals.jsonl", "salesforce/Lead.jsonl",
+                         "salesforce/LeadHistory.jsonl", "salesforce/Opportunity.jsonl",
+                         "salesforce/OpportunityHistory.jsonl")
+        for line in (large_dataset / relative).read_text(encoding="utf-8").splitlines()
+        for text in TIMESTAMP.findall(line)
+        if parse_time(text) > recorded_at
+    ]
+    assert late == []
 
 
 def test_ready_to_buy_converts_to_sql_far_more_often_than_researching(large_dataset):

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hubspot_support import (
+    canned_http,
     expected_state,
     served,
     settings_for,
+    silent_listener,
     stored_state,
 )
 
-from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SyncError
+from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SourceRejected, SyncError
 from connectors.fixture_api.faults import Fault
-from connectors.hubspot import sync_hubspot
+from connectors.hubspot import HubSpotSettings, sync_hubspot
 from connectors.raw_store import RawStore
 
 SURVIVABLE = [
@@ -98,3 +102,48 @@ def test_retry_after_beyond_the_wait_cap_gives_up_naming_the_stream(make_dataset
         "HubSpot kept failing while syncing hubspot.deal_pipelines: HTTP 429 TEN_SECONDLY_ROLLING: "
         "You have reached your ten_secondly_rolling limit. (gave up after 1 attempts and 0.0 s of waiting)"
     )
+
+
+def test_stalled_connection_times_out_and_ends_with_a_sync_error_naming_the_stream(tmp_path):
+    with silent_listener() as url:
+        settings = HubSpotSettings("pat-na1-test", url, max_retries=1, backoff_base_s=0.01, request_timeout_s=(1, 0.2))
+        started = time.monotonic()
+        with pytest.raises(SyncError) as raised:
+            sync_hubspot(settings, RawStore(tmp_path / "wh.duckdb"), streams=["hubspot.deal_pipelines"])
+        elapsed = time.monotonic() - started
+    assert type(raised.value) is SyncError  # transient: worth a later retry, unlike SourceRejected
+    assert str(raised.value) == (
+        "HubSpot kept failing while syncing hubspot.deal_pipelines: connection failed (ReadTimeoutError) "
+        "(gave up after 2 attempts and 0.0 s of waiting)"
+    )
+    assert 0.4 <= elapsed < 5
+
+
+MISSING_SCOPES = {
+    "status": "error",
+    "message": "This app hasn't been granted all required scopes to make this call. "
+    "Read more about required scopes here: https://developers.hubspot.com/scopes.",
+    "correlationId": "0b7f4e2c-8a1d-4c3e-9f6a-2d5b8c7e1a90",
+    "errors": [
+        {
+            "message": "One or more of the following scopes are required.",
+            "context": {"requiredGranularScopes": ["crm.objects.contacts.read"]},
+        }
+    ],
+    "links": {"scopes": "https://developers.hubspot.com/scopes"},
+    "category": "MISSING_SCOPES",
+}
+
+
+def test_missing_scope_is_rejected_at_once_naming_the_stream_and_the_scope(tmp_path):
+    store = RawStore(tmp_path / "wh.duckdb")
+    with canned_http(403, MISSING_SCOPES) as (url, paths), pytest.raises(SourceRejected) as raised:
+        sync_hubspot(HubSpotSettings("pat-na1-test", url), store, streams=["hubspot.contacts"])
+    assert str(raised.value) == (
+        "HubSpot rejected a request while syncing hubspot.contacts (HTTP 403 MISSING_SCOPES: This app hasn't "
+        "been granted all required scopes to make this call. Read more about required scopes here: "
+        "https://developers.hubspot.com/scopes.); grant the private app the scope(s) crm.objects.contacts.read "
+        "and re-run"
+    )
+    assert paths == ["/crm/v3/properties/contacts"]  # refused once, never retried
+    assert store.read_cursor("hubspot.contacts") is None

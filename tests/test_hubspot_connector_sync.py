@@ -12,9 +12,11 @@ from hubspot_support import (
     file_records,
     served,
     settings_for,
+    stored_payloads,
     stored_state,
 )
 
+from connectors.errors import SourceRejected
 from connectors.fixture_gen import generate
 from connectors.fixture_gen.evolve import evolve
 from connectors.hubspot import sync_hubspot
@@ -187,3 +189,53 @@ def test_incremental_after_evolve_fetches_exactly_the_changed_records(tmp_path):
         assert report.inserted == len(set(changed["added"]) - archived)
         newly_archived = set(changed.get("archived", [])) | (set(changed["added"]) & archived)
         assert reports[f"hubspot.archived_{object_type}"].deleted == len(newly_archived)
+
+
+def test_extra_properties_are_stored_and_definitions_are_read_once_per_object(tmp_path):
+    contacts = [contact_record(index) for index in range(60)]
+    for record in contacts:
+        record["properties"]["jobtitle"] = f"Title {record['id']}"
+    deals = [deal_record(index, 60) for index in range(30)]
+    for record in deals:
+        record["properties"]["hs_priority"] = ("low", "medium", "high")[int(record["id"]) % 3]
+    dataset = write_dataset(tmp_path / "extras", contacts, deals)
+    store = RawStore(tmp_path / "wh.duckdb")
+    settings = {"extra_contact_properties": ("jobtitle",), "extra_deal_properties": ("hs_priority",)}
+    with served(dataset) as api:
+        sync_hubspot(settings_for(api, **settings), store)
+        definition_calls = {name: api.calls(f"/crm/v3/properties/{name}") for name in ("contacts", "deals")}
+    assert definition_calls == {"contacts": 1, "deals": 1}  # shared by the live and the archived stream
+    assert stored_state(store) == expected_state(dataset)
+    for table, records, extra in (("contacts", contacts, "jobtitle"), ("deals", deals, "hs_priority")):
+        stored = {(p["id"], p["properties"][extra]) for p in stored_payloads(store, f"raw_hubspot.{table}")}
+        assert stored == {(record["id"], record["properties"][extra]) for record in records}
+
+
+@pytest.mark.parametrize(
+    ("setting", "names", "stream", "message"),
+    [
+        (
+            "extra_contact_properties",
+            ("jobtitel", "hs_lead_status"),
+            "hubspot.contacts",
+            "HubSpot hubspot.contacts: HubSpotSettings.extra_contact_properties (HUBSPOT_EXTRA_CONTACT_PROPERTIES) "
+            "names contacts properties this portal does not define: jobtitel;",
+        ),
+        (
+            "extra_deal_properties",
+            ("priority", "Deal Type"),
+            "hubspot.deals",
+            "HubSpot hubspot.deals: HubSpotSettings.extra_deal_properties (HUBSPOT_EXTRA_DEAL_PROPERTIES) "
+            "names deals properties this portal does not define: priority, Deal Type;",
+        ),
+    ],
+)
+def test_unknown_extra_property_is_rejected_naming_the_setting(make_dataset, tmp_path, setting, names, stream, message):
+    store = RawStore(tmp_path / "wh.duckdb")
+    with served(make_dataset(contacts=10, deals=5)) as api, pytest.raises(SourceRejected) as raised:
+        sync_hubspot(settings_for(api, **{setting: names}), store, streams=[stream])
+    assert str(raised.value) == message + (
+        " use the properties' internal names (Settings > Properties > the property > internal name) "
+        "or create them in HubSpot"
+    )
+    assert store.read_cursor(stream) is None

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from connectors.errors import ApiLimitExceeded, RecordShapeError
+from connectors.errors import ApiLimitExceeded, RecordShapeError, SourceRejected, SyncError
+from connectors.hubspot import HubSpotSettings
 from connectors.hubspot.paging import SearchPosition, completed_cursor, next_step, search_body
 from connectors.hubspot.properties import contact_properties, deal_properties
 from connectors.hubspot.retry import HttpFailure, backoff_delay, fatal_error
@@ -104,3 +105,33 @@ def test_daily_limit_is_fatal_and_ten_secondly_is_retried_after_its_retry_after(
     assert fatal_error(rolling, "hubspot.deals") is None
     assert backoff_delay(rolling, 3, 0.5) == 2.0
     assert backoff_delay(HttpFailure(503), 3, 0.5) == 2.0
+
+
+def test_client_errors_are_rejections_and_exhausted_server_errors_are_not():
+    not_found = HttpFailure(404, b'{"status":"error","message":"resource not found","category":"OBJECT_NOT_FOUND"}')
+    rejected = fatal_error(not_found, "hubspot.deal_pipelines")
+    assert isinstance(rejected, SourceRejected)
+    assert str(rejected) == (
+        "HubSpot rejected a request while syncing hubspot.deal_pipelines (HTTP 404 OBJECT_NOT_FOUND: resource not "
+        "found); check HubSpotSettings.base_url and that the object exists in this portal, then re-run"
+    )
+    invalid = HttpFailure(400, b'{"status":"error","message":"Invalid input JSON","category":"VALIDATION_ERROR"}')
+    assert isinstance(fatal_error(invalid, "hubspot.contacts"), SourceRejected)
+    assert fatal_error(HttpFailure(503), "hubspot.contacts") is None
+    assert type(fatal_error(HttpFailure(501), "hubspot.contacts")) is SyncError
+
+
+def test_settings_refuse_a_timeout_or_extras_the_client_would_silently_ignore():
+    with pytest.raises(ValueError) as timeout:
+        HubSpotSettings("pat", request_timeout_s=[30, 300])
+    assert str(timeout.value) == (
+        "HubSpotSettings.request_timeout_s must be a (connect, read) pair of positive seconds, got [30, 300]"
+    )
+    with pytest.raises(ValueError, match="request_timeout_s must be a"):
+        HubSpotSettings("pat", request_timeout_s=(0, 300))
+    with pytest.raises(ValueError) as extras:
+        HubSpotSettings("pat", extra_contact_properties="jobtitle")
+    assert str(extras.value) == (
+        "HubSpotSettings.extra_contact_properties must be a tuple of property names, got 'jobtitle'"
+    )
+    assert HubSpotSettings("pat").request_timeout_s == (30, 300)

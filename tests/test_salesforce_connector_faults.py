@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
+from hubspot_support import silent_listener
 from salesforce_support import (
     NEXT_PAGE,
     QUERY,
@@ -16,11 +18,13 @@ from salesforce_support import (
     settings_for,
 )
 
-from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SyncError
+from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SourceRejected, SyncError
 from connectors.fixture_api.faults import Fault
 from connectors.fixture_api.server import FixtureAPI
 from connectors.raw_store import RawStore
-from connectors.salesforce import sync_salesforce
+from connectors.salesforce import SalesforceSettings, sync_salesforce
+from connectors.salesforce import sync as sync_module
+from connectors.salesforce.client import SalesforceClient
 
 pytest_plugins = ["salesforce_support"]
 HISTORY = "salesforce.LeadHistory"
@@ -155,3 +159,61 @@ def test_crash_after_page_k_then_rerun_gives_the_exact_dataset(generated_dataset
     sizes = page_sizes(generated_dataset)
     assert stored_before == sum(sizes[:pages])
     assert sum(report.inserted for report in rerun.values()) == sum(sizes) - stored_before
+
+
+def test_stalled_login_times_out_and_ends_with_a_sync_error_naming_the_stream(tmp_path):
+    with silent_listener() as url:
+        settings = SalesforceSettings(client_id="cid", client_secret="csecret", username="u@example.com",
+                                      password="pw", login_url=url, max_retries=1, backoff_base_s=0.001,
+                                      request_timeout_s=(1, 0.2))
+        started = time.monotonic()
+        with pytest.raises(SyncError) as error:
+            sync_salesforce(settings, RawStore(tmp_path / "warehouse.duckdb"), ["salesforce.Lead"])
+        elapsed = time.monotonic() - started
+    assert type(error.value) is SyncError  # transient: worth a later retry, unlike SourceRejected
+    assert str(error.value) == ("Salesforce stream salesforce.Lead: login failed after 2 attempt(s), last with "
+                                "ReadTimeout; giving up (SalesforceSettings max_retries=1)")
+    assert 0.4 <= elapsed < 5
+
+
+def test_invalid_field_is_rejected_at_once_naming_the_stream_and_the_fix(generated_dataset):
+    with FixtureAPI(generated_dataset) as api:
+        client = SalesforceClient(settings_for(api))
+        with pytest.raises(SourceRejected) as error:
+            client.query_all("salesforce.Lead", "SELECT Id, Bogus__c FROM Lead")
+        calls = api.calls("/services/")
+    assert str(error.value) == (
+        "Salesforce stream salesforce.Lead: queryAll refused: HTTP 400 INVALID_FIELD: SELECT Id, Bogus__c FROM Lead\n"
+        "           ^\nERROR at Row:1:Column:12\nNo such column 'Bogus__c' on entity 'Lead'. If you are attempting "
+        "to use a custom field, be sure to append the '__c' after the custom field name. Please reference your "
+        "WSDL or the describe call for the appropriate names.; grant the integration user read access to the "
+        "field (field-level security) or check the field list describe returns, then re-run")
+    assert calls == 2  # the login and the refused query: never retried
+
+
+def test_describe_of_an_object_the_org_lacks_is_rejected_naming_the_object(generated_dataset):
+    with FixtureAPI(generated_dataset) as api:
+        client = SalesforceClient(settings_for(api))
+        with pytest.raises(SourceRejected) as error:
+            client.describe("salesforce.Campaign", "Campaign")
+    assert str(error.value) == (
+        "Salesforce stream salesforce.Campaign: describe Campaign refused: HTTP 404 NOT_FOUND: The requested "
+        "resource does not exist; check SalesforceSettings api_version and that the object exists in this org "
+        "and is readable by the integration user, then re-run")
+
+
+# Retry-After is whole seconds (RFC 9110); the recorded waits are not slept.
+@pytest.mark.parametrize(("retry_after", "waits"), [(2, [2.0]), (30, [5.0])], ids=["honoured", "capped"])
+def test_retry_after_of_a_server_error_sets_the_wait_capped_by_max_backoff(
+    generated_dataset, tmp_path, monkeypatch, retry_after, waits
+):
+    store = RawStore(tmp_path / "warehouse.duckdb")
+    slept = []
+    monkeypatch.setattr(sync_module, "SalesforceClient", lambda settings: SalesforceClient(settings, slept.append))
+    with FixtureAPI(generated_dataset) as api:
+        api.faults.inject(Fault("server_error", NEXT_PAGE, status=503, retry_after=retry_after))
+        reports = sync_salesforce(settings_for(api, max_backoff_s=5.0), store)
+        calls = api.calls("/services/")
+    assert_raw_equals_dataset(store, generated_dataset)
+    assert calls == sum(report.api_calls for report in reports.values()) == faultless_calls(generated_dataset) + 1
+    assert slept == waits  # not the settings' 0.001 s exponential backoff

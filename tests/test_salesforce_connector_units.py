@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import requests
 
-from connectors.errors import AuthenticationFailed, RecordShapeError, SyncError
+from connectors.errors import AuthenticationFailed, RecordShapeError, SourceRejected, SyncError
 from connectors.salesforce.auth import parse_token_response, token_form
 from connectors.salesforce.client import QueryLocatorExpired, backoff_delay, salesforce_error_detail
 from connectors.salesforce.paging import Cursor, build_soql, cursor_field, keyset_pages, soql_datetime
@@ -110,7 +110,7 @@ def test_history_without_systemmodstamp_pages_by_createddate():
     history_fields = ["Id", "LeadId", "CreatedDate", "IsDeleted"]
     assert cursor_field(history_fields, "salesforce.LeadHistory") == "CreatedDate"
     assert cursor_field(["Id", "CreatedDate", "SystemModstamp"], "salesforce.Opportunity") == "SystemModstamp"
-    with pytest.raises(SyncError, match="describe lists neither SystemModstamp nor CreatedDate"):
+    with pytest.raises(SourceRejected, match="describe lists neither SystemModstamp nor CreatedDate"):
         cursor_field(["Id", "Name"], "salesforce.User")
 
 
@@ -226,3 +226,13 @@ def test_settings_keep_secrets_out_of_repr_and_validate():
         settings(username="u")
     with pytest.raises(ValueError, match="overlap must not be negative"):
         settings(overlap=timedelta(minutes=-1))
+
+
+def test_settings_refuse_a_request_timeout_that_is_not_two_positive_seconds():
+    assert settings().request_timeout_s == (30, 300)
+    with pytest.raises(ValueError) as error:
+        settings(request_timeout_s=(30, 0))
+    assert str(error.value) == (
+        "SalesforceSettings: request_timeout_s must be a (connect, read) pair of positive seconds, got (30, 0)")
+    with pytest.raises(ValueError, match="request_timeout_s must be a"):
+        settings(request_timeout_s=300)

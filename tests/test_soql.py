@@ -8,6 +8,7 @@ import pytest
 from connectors.fixture_api.dataset import DatasetError
 from connectors.fixture_api.salesforce_query import run_query
 from connectors.fixture_api.salesforce_schema import FieldInfo, infer_fields
+from connectors.fixture_api.salesforce_table import tables_of
 from connectors.fixture_api.soql import (
     BoolOp,
     Comparison,
@@ -36,7 +37,7 @@ LEADS = [
     lead("00Q000000000000005", "Open", "2025-01-08T08:00:00.000+0000", deleted=True),
     lead("00Q000000000000006", None, "2025-01-09T08:00:00.000+0000", converted="2025-01-10", amount=250.5),
 ]
-SOBJECTS = {"Lead": LEADS, "LeadHistory": []}
+SOBJECTS = tables_of({"Lead": LEADS, "LeadHistory": []})
 
 
 def ids(soql, include_deleted=False):
@@ -177,7 +178,7 @@ def test_unknown_fields_objects_and_mistyped_values():
 def test_a_record_value_that_does_not_fit_its_type_names_the_record():
     broken = {"Lead": [*LEADS, lead("00Q000000000000009", "Open", "2025-02-30T00:00:00.000+0000")]}
     with pytest.raises(DatasetError, match="record '00Q000000000000009': field 'CreatedDate'"):
-        run_query(parse("SELECT Id FROM Lead WHERE CreatedDate > 2025-01-01T00:00:00Z"), broken, False)
+        run_query(parse("SELECT Id FROM Lead WHERE CreatedDate > 2025-01-01T00:00:00Z"), tables_of(broken), False)
 
 
 def test_field_types_come_from_the_first_value_and_mixed_json_types_are_any_type():

@@ -43,7 +43,10 @@ timezone: America/New_York
 warehouse:
   hubspot: {mql_stages: ["1234567", marketingqualifiedlead], sql_evidence_stages: []}
   salesforce: {sql_statuses: [Qualified, "Sales Accepted"]}
-  deals: {sources: [hubspot], hubspot_pipelines: [default, "2849331"], hubspot_mirror_property: salesforceopportunityid}
+  deals:
+    sources: [hubspot, salesforce]
+    hubspot_pipelines: [default]
+    hubspot_mirror_property: salesforceopportunityid
 """)
     as_of = datetime(2025, 6, 10, 12, 0, tzinfo=timezone(timedelta(hours=9)))
 
@@ -55,8 +58,8 @@ warehouse:
         "hubspot_sql_evidence_stages": [],
         "salesforce_mql_statuses": ["Marketing Qualified"],
         "salesforce_sql_statuses": ["Qualified", "Sales Accepted"],
-        "deal_sources": ["hubspot"],
-        "hubspot_deal_pipelines": ["default", "2849331"],
+        "deal_sources": ["hubspot", "salesforce"],
+        "hubspot_deal_pipelines": ["default"],
         "hubspot_deal_mirror_property": "salesforceopportunityid",
     }
 
@@ -70,6 +73,12 @@ warehouse:
      "warehouse.deals.hubspot_pipelines: Value error, duplicate value(s) 'default'"),
     ("warehouse: {deals: {hubspot_mirror_property: Salesforce Opportunity}}",
      "warehouse.deals.hubspot_mirror_property: String should match pattern '^[a-z0-9_]+$'"),
+    ("warehouse: {deals: {sources: [hubspot], hubspot_mirror_property: salesforceopportunityid}}",
+     "warehouse.deals.hubspot_mirror_property: Value error, drops HubSpot deals that mirror Salesforce"
+     " opportunities, so warehouse.deals.sources must include 'salesforce' (it is ['hubspot']);"
+     " set it to null to keep every HubSpot deal"),
+    ("warehouse: {deals: {sources: [hubspot, hubspot], hubspot_mirror_property: salesforceopportunityid}}",
+     "warehouse.deals.sources: Value error, duplicate value(s) 'hubspot'"),
     ("warehouse: {hubspot: {mql_stages: [marketingqualifiedlead, Marketing Qualified Lead]}}",
      "warehouse.hubspot.mql_stages[1]: String should match pattern '^[a-z0-9_]+$'"),
     ("warehouse: {hubspot: {sql_stage: [salesqualifiedlead]}}",

@@ -25,7 +25,7 @@ class Fault:
     path_prefix: str
     on_request: int = 1
     times: int = 1
-    retry_after: float | None = None
+    retry_after: float | None = None  # Retry-After header seconds on rate_limit and server_error
     status: int = 503
     method: str | None = None
 
@@ -82,6 +82,10 @@ class FaultPlan:
         return fired
 
 
+def _retry_after(fault: Fault) -> dict[str, str]:
+    return {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
+
+
 def salesforce_fault_response(fault: Fault) -> Response:
     """How each fault looks under /services/ (Salesforce answers limits with 403, never 429)."""
     if fault.kind == "gateway_html":
@@ -89,7 +93,8 @@ def salesforce_fault_response(fault: Fault) -> Response:
     if fault.kind == "server_error":
         message = "An unexpected error occurred. Please include this ErrorId if you contact support: "
         message += correlation_id()
-        return json_response(fault.status, [{"errorCode": "UNKNOWN_EXCEPTION", "message": message}])
+        body = [{"errorCode": "UNKNOWN_EXCEPTION", "message": message}]
+        return json_response(fault.status, body, _retry_after(fault))
     return json_response(
         403, [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
     )
@@ -100,5 +105,7 @@ def hubspot_fault_response(fault: Fault) -> Response:
     if fault.kind == "gateway_html":
         return gateway_html_response()
     if fault.kind == "server_error":
-        return server_error_response(fault.status)
+        response = server_error_response(fault.status)
+        response.headers.update(_retry_after(fault))
+        return response
     return salesforce_fault_response(fault)

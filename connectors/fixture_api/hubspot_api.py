@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from connectors.fixture_api.dataset import HUBSPOT_OBJECTS
 from connectors.fixture_api.hubspot_batch import handle_batch
 from connectors.fixture_api.hubspot_errors import HubSpotError, rate_limit_response, validation_error
+from connectors.fixture_api.hubspot_index import HubSpotIndex, hubspot_index
 from connectors.fixture_api.hubspot_objects import get_one, list_page
-from connectors.fixture_api.hubspot_schema import property_definitions
 from connectors.fixture_api.hubspot_search import search
 from connectors.fixture_api.messages import Request, Response, json_response
 
@@ -121,13 +121,14 @@ class HubSpotAPI:
             404, "OBJECT_NOT_FOUND", f"Unable to route {request.method} request for {request.path}"
         )
 
+    def index(self) -> HubSpotIndex:
+        return hubspot_index(self._server.dataset)
+
     def _list(self, request: Request, object_name: str) -> dict:
-        return list_page(
-            request, _object_type(object_name), self._server.dataset.hubspot, self._server.base_url
-        )
+        return list_page(request, _object_type(object_name), self.index(), self._server.base_url)
 
     def _get_one(self, request: Request, object_name: str, object_id: str) -> dict:
-        return get_one(request, _object_type(object_name), object_id, self._server.dataset.hubspot)
+        return get_one(request, _object_type(object_name), object_id, self.index())
 
     def _search(self, request: Request, object_name: str) -> dict:
         object_type = _object_type(object_name)
@@ -135,7 +136,7 @@ class HubSpotAPI:
             body = request.json()
         except ValueError as error:
             raise validation_error(f"Invalid input JSON: {error}") from None
-        return search(object_type, body, self._server.dataset.hubspot)
+        return search(object_type, body, self.index())
 
     def _pipelines(self, request: Request) -> dict:
         return self._server.dataset.hubspot_pipelines
@@ -147,7 +148,4 @@ class HubSpotAPI:
         raise HubSpotError(404, "OBJECT_NOT_FOUND", f"Unable to find pipeline with id {pipeline_id}")
 
     def _properties(self, request: Request, object_name: str) -> dict:
-        object_type = _object_type(object_name)
-        dataset = self._server.dataset
-        records = dataset.hubspot.get(object_type, [])
-        return {"results": property_definitions(object_type, records, dataset.hubspot_pipelines)}
+        return {"results": self.index().objects[_object_type(object_name)].property_definitions()}

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from connectors.fixture_api.dataset import HUBSPOT_OBJECTS
 from connectors.fixture_api.hubspot_errors import validation_error
+from connectors.fixture_api.hubspot_index import hubspot_index
 from connectors.fixture_api.hubspot_objects import parse_bool
-from connectors.fixture_api.hubspot_records import RecordRenderer, RecordView, association_index, split_names
+from connectors.fixture_api.hubspot_records import RecordRenderer, RecordView, split_names
 from connectors.fixture_api.messages import Request, Response, json_response
 
 if TYPE_CHECKING:
@@ -78,9 +79,9 @@ def _read_objects(server: FixtureAPI, request: Request, object_type: str) -> Res
     with_history = tuple(split_names(body.get("propertiesWithHistory") or []))
     ids = _input_ids(body, MAX_INPUTS_WITH_HISTORY if with_history else MAX_INPUTS)
     view = RecordView(object_type, tuple(split_names(body.get("properties") or [])), with_history)
-    hubspot = server.dataset.hubspot
-    live = {record["id"]: record for record in hubspot.get(object_type, []) if not record.get("archived")}
-    renderer = RecordRenderer(view, hubspot)
+    index = hubspot_index(server.dataset)
+    live = index.objects[object_type].lists[False].by_id
+    renderer = RecordRenderer(view, index)
     results = [renderer.render(live[record_id]) for record_id in dict.fromkeys(ids) if record_id in live]
     missing = [record_id for record_id in dict.fromkeys(ids) if record_id not in live]
     errors = []
@@ -97,7 +98,7 @@ def _read_objects(server: FixtureAPI, request: Request, object_type: str) -> Res
 
 def _read_associations(server: FixtureAPI, request: Request, from_type: str, to_type: str) -> Response:
     ids = _input_ids(_json_body(request), MAX_ASSOCIATION_INPUTS)
-    index = association_index(server.dataset.hubspot, from_type, to_type)
+    index = hubspot_index(server.dataset).associations(from_type, to_type)
     results, errors = [], []
     for record_id in dict.fromkeys(ids):
         links = index.get(record_id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from connectors.fixture_api.hubspot_errors import HubSpotError, validation_error
-from connectors.fixture_api.hubspot_records import RecordRenderer, RecordView, record_position
+from connectors.fixture_api.hubspot_index import HubSpotIndex
+from connectors.fixture_api.hubspot_records import RecordRenderer, RecordView
 from connectors.fixture_api.messages import Request
 
 DEFAULT_LIMIT = 10
@@ -36,25 +37,19 @@ def parse_int(request: Request, name: str, default: int) -> int:
         ) from None
 
 
-def list_page(request: Request, object_type: str, hubspot: dict[str, list[dict]], base_url: str) -> dict:
+def list_page(request: Request, object_type: str, index: HubSpotIndex, base_url: str) -> dict:
     view = RecordView.from_query(object_type, request)
     cap = MAX_LIMIT_WITH_HISTORY if view.with_history else MAX_LIMIT
     limit = max(1, min(parse_int(request, "limit", DEFAULT_LIMIT), cap))
     # The cursor is the id to resume from, so records added between pages neither shift nor repeat others.
     resume_at = parse_int(request, "after", 0)
-    archived = parse_bool(request, "archived", False)
-    candidates = sorted(
-        (
-            record
-            for record in hubspot.get(object_type, [])
-            if bool(record.get("archived", False)) == archived and record_position(record) >= resume_at
-        ),
-        key=record_position,
-    )
-    renderer = RecordRenderer(view, hubspot)
-    body: dict = {"results": [renderer.render(record) for record in candidates[:limit]]}
-    if len(candidates) > limit:
-        after = str(record_position(candidates[limit - 1]) + 1)
+    listed = index.objects[object_type].lists[parse_bool(request, "archived", False)]
+    start = listed.from_id(resume_at)
+    page = listed.records[start : start + limit]
+    renderer = RecordRenderer(view, index)
+    body: dict = {"results": [renderer.render(record) for record in page]}
+    if start + limit < len(listed.records):
+        after = str(listed.ids[start + limit - 1] + 1)
         body["paging"] = {"next": {"after": after, "link": _next_link(request, base_url, after)}}
     return body
 
@@ -64,9 +59,9 @@ def _next_link(request: Request, base_url: str, after: str) -> str:
     return f"{base_url}{request.path}?{urlencode([*query, ('after', after)])}"
 
 
-def get_one(request: Request, object_type: str, object_id: str, hubspot: dict[str, list[dict]]) -> dict:
-    archived = parse_bool(request, "archived", False)
-    for record in hubspot.get(object_type, []):
-        if record.get("id") == object_id and bool(record.get("archived", False)) == archived:
-            return RecordRenderer(RecordView.from_query(object_type, request), hubspot).render(record)
-    raise HubSpotError(404, "OBJECT_NOT_FOUND", "resource not found")
+def get_one(request: Request, object_type: str, object_id: str, index: HubSpotIndex) -> dict:
+    listed = index.objects[object_type].lists[parse_bool(request, "archived", False)]
+    record = listed.by_id.get(object_id)
+    if record is None:
+        raise HubSpotError(404, "OBJECT_NOT_FOUND", "resource not found")
+    return RecordRenderer(RecordView.from_query(object_type, request), index).render(record)

@@ -1,16 +1,17 @@
-"""POST /crm/v3/objects/{type}/search: filter groups, one sort, offset paging capped at 10,000."""
+"""POST /crm/v3/objects/{type}/search: filter groups, one sort, offset paging inside a 10,000-result window.
+
+Matches are found on the dataset's sorted columns (hubspot_index): a group led by a range filter is a
+bisect, and when the sort is on that same property the page is a slice of the column's order.
+"""
 
 from __future__ import annotations
 
-import functools
-import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from connectors.fixture_api.dataset import parse_utc
 from connectors.fixture_api.hubspot_errors import validation_error
-from connectors.fixture_api.hubspot_records import RecordRenderer, RecordView, record_position
-from connectors.fixture_api.hubspot_schema import LAST_MODIFIED_PROPERTY, known_properties, property_type
+from connectors.fixture_api.hubspot_index import HubSpotIndex, ObjectIndex, filterable_properties, typed_value
+from connectors.fixture_api.hubspot_records import RecordRenderer, RecordView
 
 MAX_GROUPS = 5
 MAX_FILTERS_PER_GROUP = 6
@@ -31,20 +32,7 @@ _COMPARISONS: dict[str, Callable] = {
     "NOT_HAS_PROPERTY": lambda value, low, high: value is None,
 }
 _VALUELESS = {"HAS_PROPERTY", "NOT_HAS_PROPERTY"}
-
-
-@functools.lru_cache(maxsize=1_000_000)  # every search re-reads every record's value
-def typed_value(name: str, raw) -> int | float | str | None:
-    """Dates compare as epoch milliseconds (given as epoch-ms or ISO strings), numbers numerically."""
-    if raw is None:
-        return None
-    text = str(raw).strip()
-    kind = property_type(name)
-    if kind == "datetime":
-        return int(text) if text.lstrip("-").isdigit() else int(parse_utc(text).timestamp() * 1000)
-    if kind == "number":
-        return float(text)
-    return text
+_RANGES = {"EQ", "GT", "GTE", "LT", "LTE", "BETWEEN"}
 
 
 @dataclass(frozen=True)
@@ -54,13 +42,14 @@ class Filter:
     low: int | float | str | None
     high: int | float | str | None
 
-    def matches(self, record: dict) -> bool:
-        value = typed_value(self.property_name, record.get("properties", {}).get(self.property_name))
+    def keeps(self, value) -> bool:
         return _COMPARISONS[self.operator](value, self.low, self.high)
 
 
-def filterable_properties(object_type: str) -> tuple[str, ...]:
-    return ("createdate", "hs_object_id", LAST_MODIFIED_PROPERTY[object_type])
+@dataclass(frozen=True)
+class Sort:
+    property_name: str
+    descending: bool
 
 
 def parse_filter(object_type: str, raw: dict) -> Filter:
@@ -91,7 +80,7 @@ def parse_filter_groups(object_type: str, groups: list) -> list[list[Filter]]:
     for group in parsed:
         if len(group) > MAX_FILTERS_PER_GROUP:
             raise validation_error(
-                f"Too many filters in a filterGroup: {len(group)} (at most {MAX_FILTERS_PER_GROUP})"
+                f"Too many filters in a group: {len(group)} (at most {MAX_FILTERS_PER_GROUP})"
             )
     total = sum(len(group) for group in parsed)
     if total > MAX_FILTERS:
@@ -99,14 +88,9 @@ def parse_filter_groups(object_type: str, groups: list) -> list[list[Filter]]:
     return parsed
 
 
-def tie_order(record: dict) -> int:
-    """HubSpot guarantees no order among equal sort values: a hash of the id is stable but not id-ordered."""
-    return zlib.crc32(str(record["id"]).encode())
-
-
-def sort_records(records: list[dict], sorts: list, known: set[str]) -> list[dict]:
+def parse_sort(sorts: list, known: frozenset[str]) -> Sort | None:
     if not sorts:
-        return sorted(records, key=record_position)
+        return None
     if len(sorts) > 1:
         raise validation_error(f"At most one sort is supported, got {len(sorts)}")
     sort = sorts[0] if isinstance(sorts[0], dict) else {}
@@ -115,10 +99,72 @@ def sort_records(records: list[dict], sorts: list, known: set[str]) -> list[dict
         raise validation_error(
             f"Invalid sort {sorts[0]}: needs a known propertyName and ASCENDING or DESCENDING"
         )
-    keyed = [(typed_value(name, record.get("properties", {}).get(name)), record) for record in records]
-    with_value = sorted((pair for pair in keyed if pair[0] is not None), key=lambda pair: tie_order(pair[1]))
-    with_value.sort(key=lambda pair: pair[0], reverse=direction == "DESCENDING")
-    return [record for _, record in with_value] + [record for value, record in keyed if value is None]
+    return Sort(name, direction == "DESCENDING")
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The ordered matches as a window onto a sequence, so that a page never copies more than itself."""
+
+    order: Sequence[int]
+    start: int
+    end: int
+
+    @classmethod
+    def of(cls, order: Sequence[int]) -> Matches:
+        return cls(order, 0, len(order))
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def page(self, offset: int, end: int) -> Sequence[int]:
+        return self.order[self.start + offset : self.start + min(end, len(self))]
+
+
+def ordered_matches(objects: ObjectIndex, groups: list[list[Filter]], sort: Sort | None) -> Matches:
+    """Positions (in the live id-ordered list) of the matching records, in the order the search returns them."""
+    if not groups or not all(groups):  # an empty group matches every record
+        if sort is None:
+            return Matches.of(range(len(objects.live)))
+        return Matches.of(objects.column(sort.property_name).order[sort.descending])
+    if len(groups) == 1 and sort is not None:
+        window = _sorted_range(objects, groups[0], sort)
+        if window is not None:
+            return window
+    matched: set[int] = set()
+    for group in groups:
+        matched.update(_group_matches(objects, group))
+    if sort is None:
+        return Matches.of(sorted(matched))
+    rank = objects.column(sort.property_name).rank(sort.descending)
+    return Matches.of(sorted(matched, key=rank.__getitem__))
+
+
+def _sorted_range(objects: ObjectIndex, group: list[Filter], sort: Sort) -> Matches | None:
+    """A lone range filter on the sort property: the matches are a contiguous part of that sort order."""
+    only = group[0]
+    if len(group) != 1 or only.operator not in _RANGES or only.property_name != sort.property_name:
+        return None
+    column = objects.column(sort.property_name)
+    start, end = column.bounds(only.operator, only.low, only.high)
+    if sort.descending:  # descending order holds the same values, counted from the other end
+        start, end = column.present - end, column.present - start
+    return Matches(column.order[sort.descending], start, end)
+
+
+def _group_matches(objects: ObjectIndex, group: list[Filter]) -> Sequence[int]:
+    """Bisect on the narrowest range filter of the group, then check the other filters on the candidates."""
+    candidates: Sequence[int] = range(len(objects.live))
+    driver = None
+    for candidate in (f for f in group if f.operator in _RANGES):
+        start, end = objects.column(candidate.property_name).bounds(candidate.operator, candidate.low, candidate.high)
+        if end - start < len(candidates):
+            driver, candidates = candidate, objects.column(candidate.property_name).order[False][start:end]
+    for condition in group:
+        if condition is not driver:
+            values = objects.column(condition.property_name).values
+            candidates = [position for position in candidates if condition.keeps(values[position])]
+    return candidates
 
 
 def _limit_and_offset(body: dict) -> tuple[int, int]:
@@ -131,6 +177,8 @@ def _limit_and_offset(body: dict) -> tuple[int, int]:
         ) from None
     if not 1 <= limit <= MAX_LIMIT:
         raise validation_error(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
+    if offset < 0:
+        raise validation_error(f"after must not be negative, got {offset}")
     if offset >= RESULT_WINDOW:
         raise validation_error(
             f"Search results are limited to {RESULT_WINDOW:,} total results; after={offset}"
@@ -138,28 +186,25 @@ def _limit_and_offset(body: dict) -> tuple[int, int]:
     return limit, offset
 
 
-def search(object_type: str, body: dict, hubspot: dict[str, list[dict]]) -> dict:
+def search(object_type: str, body: dict, index: HubSpotIndex) -> dict:
     if not isinstance(body, dict):
         raise validation_error("The search request body must be a JSON object")
     if body.get("query"):
         raise validation_error(
             "Free-text 'query' search is not supported by the fixture API; use filterGroups"
         )
-    records = hubspot.get(object_type, [])
+    objects = index.objects[object_type]
     groups = parse_filter_groups(object_type, body.get("filterGroups") or [])
     limit, offset = _limit_and_offset(body)
-    matched = [
-        record
-        for record in records
-        if not record.get("archived")
-        and (not groups or any(all(f.matches(record) for f in g) for g in groups))
-    ]
-    ordered = sort_records(matched, body.get("sorts") or [], known_properties(object_type, records))
-    renderer = RecordRenderer(RecordView(object_type, tuple(body.get("properties") or ())), hubspot)
+    matches = ordered_matches(objects, groups, parse_sort(body.get("sorts") or [], objects.known))
+    # HubSpot serves no result past the 10,000th, and so never offers a next page that starts there.
+    reachable = min(len(matches), RESULT_WINDOW)
+    page_end = min(offset + limit, reachable)
+    renderer = RecordRenderer(RecordView(object_type, tuple(body.get("properties") or ())), index)
     response: dict = {
-        "total": len(ordered),
-        "results": [renderer.render(r) for r in ordered[offset : offset + limit]],
+        "total": len(matches),
+        "results": [renderer.render(objects.live[position]) for position in matches.page(offset, page_end)],
     }
-    if offset + limit < len(ordered):
-        response["paging"] = {"next": {"after": str(offset + limit)}}
+    if page_end < reachable:
+        response["paging"] = {"next": {"after": str(page_end)}}
     return response

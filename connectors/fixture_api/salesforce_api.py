@@ -8,9 +8,10 @@ from urllib.parse import unquote
 
 from connectors.fixture_api.messages import Request, Response, json_response
 from connectors.fixture_api.salesforce_oauth import SessionRegistry, token_response
-from connectors.fixture_api.salesforce_paging import PAGE_SIZE, CursorStore, page
-from connectors.fixture_api.salesforce_query import run_query
+from connectors.fixture_api.salesforce_paging import PAGE_SIZE, CursorStore, Snapshot, page
+from connectors.fixture_api.salesforce_query import Selection, run_query
 from connectors.fixture_api.salesforce_schema import describe_sobject
+from connectors.fixture_api.salesforce_table import SObjectTable, salesforce_tables
 from connectors.fixture_api.soql import SoqlError, parse
 
 DAILY_API_LIMIT = 15000
@@ -98,10 +99,13 @@ class SalesforceAPI:
             return self._next_page(locator, f"/services/data/v{version}/{endpoint}")
         return self._query(request, version, endpoint)
 
+    def tables(self) -> dict[str, SObjectTable]:
+        return salesforce_tables(self._server.dataset)
+
     def _describe(self, sobject: str, version: str) -> Response:
-        for name, records in self._server.dataset.salesforce.items():
+        for name, table in self.tables().items():
             if name.lower() == sobject.lower():
-                return json_response(200, describe_sobject(name, records, version))
+                return json_response(200, describe_sobject(name, table.fields, table.records, version))
         return _not_found()
 
     def _query(self, request: Request, version: str, endpoint: str) -> Response:
@@ -109,23 +113,27 @@ class SalesforceAPI:
         if not soql:
             return _errors(400, "MALFORMED_QUERY", "A query string has to be specified")
         try:
-            selection = run_query(parse(soql), self._server.dataset.salesforce, endpoint == "queryAll")
+            selection = run_query(parse(soql), self.tables(), endpoint == "queryAll")
         except SoqlError as error:
             return _errors(400, error.error_code, error.message)
         if not selection.fields:  # SELECT COUNT()
             return json_response(200, {"totalSize": len(selection.records), "done": True, "records": []})
-        records = [
-            {"attributes": {"type": selection.sobject,
-                            "url": f"/services/data/v{version}/sobjects/{selection.sobject}/{row.get('Id')}"},
-             **{name: row.get(name) for name in selection.fields}}
-            for row in selection.records
-        ]
-        cursor_id = self._cursors.open(records) if len(records) > PAGE_SIZE else None
-        return json_response(200, page(records, 0, cursor_id, f"/services/data/v{version}/{endpoint}"))
+        snapshot = Snapshot(selection.records, lambda rows: _api_records(selection, version, rows))
+        cursor_id = self._cursors.open(snapshot) if len(selection.records) > PAGE_SIZE else None
+        return json_response(200, page(snapshot, 0, cursor_id, f"/services/data/v{version}/{endpoint}"))
 
     def _next_page(self, locator: str, locator_base: str) -> Response:
         resumed = self._cursors.resume(locator)
         if resumed is None:
             return _errors(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
-        cursor_id, records, offset = resumed
-        return json_response(200, page(records, offset, cursor_id, locator_base))
+        cursor_id, snapshot, offset = resumed
+        return json_response(200, page(snapshot, offset, cursor_id, locator_base))
+
+
+def _api_records(selection: Selection, version: str, rows: list[dict]) -> list[dict]:
+    url = f"/services/data/v{version}/sobjects/{selection.sobject}/"
+    return [
+        {"attributes": {"type": selection.sobject, "url": url + str(row.get("Id"))},
+         **{name: row.get(name) for name in selection.fields}}
+        for row in rows
+    ]

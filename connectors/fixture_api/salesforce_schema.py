@@ -1,14 +1,16 @@
-"""Field metadata of an SObject, inferred from its recorded records.
+"""Field metadata of an SObject: its standard fields (salesforce_fields) and what its records show.
 
-A dataset holds records, not metadata, so the types a describe call reports (and that SOQL type-checks
-filter values against) are read off the values and, where values cannot tell (picklists, currency,
-e-mail, ...), off Salesforce's standard field names.
+A dataset holds records, not metadata, so the types of fields outside the standard tables (custom
+fields, objects without a table) are read off the values and, where values cannot tell (picklists,
+currency, e-mail, ...), off Salesforce's standard field names.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from connectors.fixture_api.salesforce_fields import KEY_PREFIXES, STANDARD_FIELDS
 
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
@@ -64,64 +66,56 @@ def _value_kind(name: str, value: object) -> str:
     return _STRING_TYPES_BY_NAME.get(name, "string")
 
 
-def _canonical_name(records: list[dict], wanted: str) -> str | None:
-    for record in records:
-        for name in record:
-            if name.lower() == wanted and name != "attributes":
-                return name
-    return {"id": "Id", "isdeleted": "IsDeleted"}.get(wanted)  # every SObject has these
+def infer_fields(records: list[dict], always: tuple[str, ...] = ("Id", "IsDeleted")) -> list[FieldInfo]:
+    """Every field the records show (and the ``always`` ones, which every SObject has), in one pass.
 
-
-def infer_field(records: list[dict], name: str) -> FieldInfo | None:
-    """One field of an SObject, looked up case-insensitively (as SOQL does); None if no record has it.
-
-    The type comes from the first non-null value; values of another JSON type make it anyType.
+    A field's type comes from its first non-null value; values of another JSON type make it anyType.
     """
-    canonical = _canonical_name(records, name.lower())
-    if canonical is None:
-        return None
-    values = [value for record in records if (value := record.get(canonical)) is not None]
-    json_types = {float if type(value) is int else type(value) for value in values}
-    if len(json_types) > 1:
+    names: dict[str, None] = dict.fromkeys(always)
+    first_values: dict[str, object] = {}
+    json_types: dict[str, set[type]] = {}
+    present: dict[str, int] = {}
+    for record in records:
+        for name, value in record.items():
+            names.setdefault(name)
+            if value is not None:
+                first_values.setdefault(name, value)
+                json_types.setdefault(name, set()).add(float if type(value) is int else type(value))
+                present[name] = present.get(name, 0) + 1
+    names.pop("attributes", None)
+    return [_inferred(name, first_values, json_types, present.get(name, 0), len(records)) for name in names]
+
+
+def _inferred(name: str, first_values: dict, json_types: dict, present: int, total: int) -> FieldInfo:
+    if len(json_types.get(name, ())) > 1:
         field_type = "anyType"
-    elif values:
-        field_type = _value_kind(canonical, values[0])
+    elif name in first_values:
+        field_type = _value_kind(name, first_values[name])
     else:
-        field_type = {"Id": "id", "IsDeleted": "boolean"}.get(canonical, "string")
-    nillable = field_type not in {"boolean", "id"} and len(values) < len(records)
-    return FieldInfo(canonical, field_type, nillable)
+        field_type = {"Id": "id", "IsDeleted": "boolean"}.get(name, "string")
+    return FieldInfo(name, field_type, field_type not in {"boolean", "id"} and present < total)
 
 
-class FieldCatalog:
-    """The fields of one SObject, each inferred when a query first names it (a query names few)."""
-
-    def __init__(self, records: list[dict]):
-        self._records = records
-        self._known: dict[str, FieldInfo | None] = {}
-
-    def get(self, name: str) -> FieldInfo | None:
-        key = name.lower()
-        if key not in self._known:
-            self._known[key] = infer_field(self._records, key)
-        return self._known[key]
+def sobject_fields(sobject: str, records: list[dict]) -> list[FieldInfo]:
+    """The standard fields of a known SObject (salesforce_fields), then the fields only its records show."""
+    standard = [FieldInfo(*field) for field in STANDARD_FIELDS.get(sobject, ())]
+    known = {field.name.lower() for field in standard}
+    if not standard:
+        return infer_fields(records)
+    return standard + [field for field in infer_fields(records, always=()) if field.name.lower() not in known]
 
 
-def infer_fields(records: list[dict]) -> list[FieldInfo]:
-    names = dict.fromkeys(["Id", "IsDeleted", *(name for record in records for name in record)])
-    return [infer_field(records, name) for name in names if name != "attributes"]
-
-
-def describe_sobject(sobject: str, records: list[dict], version: str) -> dict:
-    ids = [record["Id"] for record in records if isinstance(record.get("Id"), str)]
+def describe_sobject(sobject: str, fields: list[FieldInfo], records: list[dict], version: str) -> dict:
+    ids = [record["Id"] for record in records[:1] if isinstance(record.get("Id"), str)]
     return {
         "name": sobject,
         "label": sobject,
         "labelPlural": f"{sobject}s",
-        "keyPrefix": ids[0][:3] if ids else None,
+        "keyPrefix": ids[0][:3] if ids else KEY_PREFIXES.get(sobject),
         "custom": sobject.endswith("__c"),
         "queryable": True,
         "retrieveable": True,
-        "fields": [field.describe() for field in infer_fields(records)],
+        "fields": [field.describe() for field in fields],
         "urls": {"sobject": f"/services/data/v{version}/sobjects/{sobject}",
                  "describe": f"/services/data/v{version}/sobjects/{sobject}/describe"},
     }

@@ -20,8 +20,10 @@ from connectors.fixture_api.dataset import Dataset
 from connectors.fixture_api.faults import FaultPlan, hubspot_fault_response, salesforce_fault_response
 from connectors.fixture_api.hubspot_api import HubSpotAPI
 from connectors.fixture_api.hubspot_errors import error_response
+from connectors.fixture_api.hubspot_index import hubspot_index
 from connectors.fixture_api.messages import Request, Response
 from connectors.fixture_api.salesforce_api import SalesforceAPI
+from connectors.fixture_api.salesforce_table import salesforce_tables
 from connectors.fixture_api.tls import make_tls_files
 
 logger = logging.getLogger(__name__)
@@ -64,11 +66,11 @@ class FixtureAPI:
     """Serves one dataset to the real HubSpot and Salesforce clients; use as a context manager."""
 
     def __init__(self, dataset: Dataset | str | Path, port: int = 0):
-        self.dataset = _as_dataset(dataset)
         self.credentials = FixtureCredentials.generate()
         self.faults = FaultPlan()
         self.hubspot = HubSpotAPI(self)
         self.salesforce = SalesforceAPI(self)
+        self.replace_dataset(dataset)
         self._requested_port = port
         self._calls: Counter[str] = Counter()
         self._calls_lock = threading.Lock()
@@ -111,7 +113,11 @@ class FixtureAPI:
         self.stop()
 
     def replace_dataset(self, dataset: Dataset | str | Path) -> None:
-        self.dataset = _as_dataset(dataset)
+        """Serve another dataset from the next request on; its indexes are built here, before it is served."""
+        replacement = _as_dataset(dataset)
+        hubspot_index(replacement)
+        salesforce_tables(replacement)
+        self.dataset = replacement
 
     def rotate_hubspot_token(self) -> str:
         """Issue a new HubSpot access token (after an expire_token fault); the old one stays expired."""

@@ -1,4 +1,4 @@
-"""python -m connectors.fixture_gen --seed 7 --persons 3000 --out fixtures/demo"""
+"""python -m connectors.fixture_gen --seed 2 --persons 3000 --out fixtures/demo"""
 
 from __future__ import annotations
 

@@ -57,7 +57,9 @@ class RecordEmitter:
             conversion = Conversion(ids.salesforce("Opportunity"), ids.salesforce("Account"),
                                     ids.salesforce("Contact"))
         synced = person.systems == "both"
-        created = person.journey.created + (rng.randrange(60, 900) if synced else 0)
+        # The integration copies a person minutes later, though never past the recording.
+        synced_at = person.journey.created + (rng.randrange(60, 900) if synced else 0)
+        created = max(person.journey.created, min(synced_at, self.horizon - 60))
         creator = self.integration_user_id if synced else self.sales_user_ids[person.owner]
         record, history = salesforce_records.lead(
             rng, person, ids, created, email, self.sales_user_ids, creator, conversion, self.horizon)

@@ -52,7 +52,7 @@ def contact(rng: random.Random, person: Person, contact_id: str, owner: HubSpotO
         "lead_intent": journey.intent,
         "hubspot_owner_id": None if journey.intent == "archive" and rng.random() < 0.5 else owner.owner_id,
         "salesforceleadid": salesforce_lead_id,
-        **stage_date_properties(rng, style, stage_dates(entries)),
+        **stage_date_properties(rng, style, stage_dates(entries), horizon),
     }
     record = {"id": contact_id, "properties": properties, "propertiesWithHistory": {"lifecyclestage": history},
               "createdAt": hubspot_time(journey.created), "updatedAt": hubspot_time(modified), "archived": False}

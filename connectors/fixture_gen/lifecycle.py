@@ -91,8 +91,11 @@ def choose_date_style(rng: random.Random, regressed: bool) -> str:
     return style
 
 
-def stage_date_properties(rng: random.Random, style: str, dates: dict[str, StageDates]) -> dict[str, str | None]:
-    """The three date properties of every stage, null where this contact's style lacks them."""
+def stage_date_properties(
+    rng: random.Random, style: str, dates: dict[str, StageDates], horizon: int
+) -> dict[str, str | None]:
+    """The three date properties of every stage, null where this contact's style lacks them; a skew never
+    carries a date past the recording (`horizon`)."""
     v2_shift, legacy_shift = 0, 0
     if style == "skewed":
         v2_shift, legacy_shift = rng.sample(range(0, 21), 2)
@@ -101,15 +104,16 @@ def stage_date_properties(rng: random.Random, style: str, dates: dict[str, Stage
         known = dates.get(stage)
         v2 = known is not None and style in ("all", "v2_only", "skewed")
         legacy = known is not None and style in ("all", "legacy_only", "skewed")
-        properties[f"hs_v2_date_entered_{stage}"] = _shifted(known.last_entered, v2_shift) if v2 else None
+        properties[f"hs_v2_date_entered_{stage}"] = _shifted(known.last_entered, v2_shift, horizon) if v2 else None
         properties[f"hs_v2_date_exited_{stage}"] = (
             hubspot_time(known.last_exited) if v2 and known.last_exited is not None else None)
-        properties[f"hs_lifecyclestage_{stage}_date"] = _shifted(known.first_entered, legacy_shift) if legacy else None
+        properties[f"hs_lifecyclestage_{stage}_date"] = (
+            _shifted(known.first_entered, legacy_shift, horizon) if legacy else None)
     return properties
 
 
-def _shifted(time: int, minutes: int) -> str:
-    return hubspot_time(time + minutes * MINUTE)
+def _shifted(time: int, minutes: int, horizon: int) -> str:
+    return hubspot_time(max(time, min(time + minutes * MINUTE, horizon - 1)))
 
 
 def recorded_history(rng: random.Random, style: str, entries: list[HistoryEntry], horizon: int) -> list[dict]:

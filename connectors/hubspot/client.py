@@ -2,6 +2,7 @@
 
 Responses are read raw (``_preload_content=False``) and parsed with ``json``: the raw layer stores the
 record exactly as HubSpot sent it, and skipping the client's model objects keeps large syncs fast.
+Every call carries the settings' (connect, read) timeout: the library sets none by default.
 """
 
 from __future__ import annotations
@@ -62,25 +63,24 @@ class HubSpotClient:
         self._pipelines = api.crm.pipelines.pipelines_api
         self._properties = api.crm.properties.core_api
         self._api_exceptions = _api_exception_types()
+        self._options = {"_preload_content": False, "_request_timeout": settings.request_timeout_s}
         self.api_calls = 0
         self.budget_remaining: int | None = None
 
     def list_page(self, stream: str, object_type: str, **query) -> dict:
-        return self._call(stream, lambda: self._basic[object_type].get_page(**query, _preload_content=False))
+        return self._call(stream, lambda: self._basic[object_type].get_page(**query, **self._options))
 
     def search(self, stream: str, object_type: str, body: dict) -> dict:
         return self._call(
             stream,
-            lambda: self._search[object_type].do_search(
-                public_object_search_request=body, _preload_content=False
-            ),
+            lambda: self._search[object_type].do_search(public_object_search_request=body, **self._options),
         )
 
     def batch_read(self, stream: str, object_type: str, body: dict) -> dict:
         return self._call(
             stream,
             lambda: self._batch[object_type].read(
-                batch_read_input_simple_public_object_id=body, archived=False, _preload_content=False
+                batch_read_input_simple_public_object_id=body, archived=False, **self._options
             ),
         )
 
@@ -92,16 +92,16 @@ class HubSpotClient:
                 from_type,
                 to_type,
                 batch_input_public_fetch_associations_batch_request=body,
-                _preload_content=False,
+                **self._options,
             ),
         )
 
     def pipelines(self, stream: str, object_type: str) -> dict:
-        return self._call(stream, lambda: self._pipelines.get_all(object_type, _preload_content=False))
+        return self._call(stream, lambda: self._pipelines.get_all(object_type, **self._options))
 
     def property_definitions(self, stream: str, object_type: str) -> dict:
         return self._call(
-            stream, lambda: self._properties.get_all(object_type, archived=False, _preload_content=False)
+            stream, lambda: self._properties.get_all(object_type, archived=False, **self._options)
         )
 
     def _call(self, stream: str, request: Callable[[], urllib3.BaseHTTPResponse]) -> dict:
@@ -134,10 +134,12 @@ class HubSpotClient:
             if error.status == 0:  # the client's wrapper for TLS errors: a broken or refused connection
                 return HttpFailure(0, detail=str(error.reason).splitlines()[0])
             return HttpFailure(error.status, error.body or b"", (error.headers or {}).get("Retry-After"))
-        except urllib3.exceptions.HTTPError as error:
+        except urllib3.exceptions.HTTPError as error:  # timeouts and dropped connections
             return HttpFailure(0, detail=type(error).__name__)
         try:
-            body = response.data
+            body = response.data  # the body arrives after the headers and can stall or break off too
+        except urllib3.exceptions.HTTPError as error:
+            return HttpFailure(0, detail=type(error).__name__)
         finally:
             response.release_conn()
         self._note_budget(response.headers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SyncError
+from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SourceRejected, SyncError
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -67,6 +67,27 @@ def fatal_error(failure: HttpFailure, stream: str) -> SyncError | None:
             f"({fields.get('category', 'UNAUTHORIZED')}: {fields.get('message', '')}); "
             "issue a new private app token and update HUBSPOT_ACCESS_TOKEN"
         )
+    if 400 <= failure.status < 500 and failure.status != 429:
+        return SourceRejected(
+            f"HubSpot rejected a request while syncing {stream} ({failure.describe()}); {_remedy(failure)}"
+        )
     if not is_retryable(failure):
         return SyncError(f"HubSpot rejected a request while syncing {stream}: {failure.describe()}")
     return None
+
+
+def _remedy(failure: HttpFailure) -> str:
+    """What to change before re-running: the same request would be refused again as it stands."""
+    if failure.status == 403:
+        scopes = [
+            scope
+            for error in failure.error_fields().get("errors") or []
+            if isinstance(error, dict)
+            for scope in (error.get("context") or {}).get("requiredGranularScopes") or []
+        ]
+        if scopes:
+            return f"grant the private app the scope(s) {', '.join(scopes)} and re-run"
+        return "check the private app's scopes and the portal's permissions, then re-run"
+    if failure.status == 404:
+        return "check HubSpotSettings.base_url and that the object exists in this portal, then re-run"
+    return "the request is refused as sent, so retrying cannot help: fix the settings or the portal, then re-run"

@@ -15,6 +15,8 @@ class HubSpotSettings:
     max_retries: int = 5
     backoff_base_s: float = 1.0
     max_backoff_s: float = 60.0  # cap on the total time one call may spend waiting between its retries
+    # (connect, read) seconds per request: without it a stalled connection blocks the sync forever.
+    request_timeout_s: tuple[float, float] = (30, 300)
     extra_contact_properties: tuple[str, ...] = ()
     extra_deal_properties: tuple[str, ...] = ()
 
@@ -25,6 +27,26 @@ class HubSpotSettings:
             raise ValueError(f"HubSpotSettings.max_retries must be >= 0, got {self.max_retries}")
         if self.overlap < timedelta(0):
             raise ValueError(f"HubSpotSettings.overlap must not be negative, got {self.overlap}")
+        if not _positive_pair(self.request_timeout_s):
+            raise ValueError(
+                "HubSpotSettings.request_timeout_s must be a (connect, read) pair of positive seconds, "
+                f"got {self.request_timeout_s!r}"
+            )
+        for name in ("extra_contact_properties", "extra_deal_properties"):
+            extras = getattr(self, name)
+            if not isinstance(extras, tuple) or not all(isinstance(p, str) and p.strip() for p in extras):
+                raise ValueError(
+                    f"HubSpotSettings.{name} must be a tuple of property names, got {extras!r}"
+                )
 
     def __repr__(self) -> str:
         return f"HubSpotSettings(base_url={self.base_url!r}, access_token=<redacted>)"
+
+
+def _positive_pair(value: object) -> bool:
+    """The client library silently ignores a timeout of any other shape (a list, say)."""
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and all(isinstance(part, int | float) and not isinstance(part, bool) and part > 0 for part in value)
+    )

@@ -49,22 +49,26 @@ def _selected(names: Iterable[str] | None) -> set[str]:
 
 
 def _runners(settings: HubSpotSettings, client: HubSpotClient) -> dict[str, Callable[[StreamRun], None]]:
-    def contact_properties(run: StreamRun) -> list[str]:
-        defined = properties.defined_names(client.property_definitions(run.name, "contacts"))
-        return properties.contact_properties(defined, settings.extra_contact_properties)
+    extras = {"contacts": settings.extra_contact_properties, "deals": settings.extra_deal_properties}
+    chosen: dict[str, list[str]] = {}
 
-    def deal_properties(run: StreamRun) -> list[str]:
-        defined = properties.defined_names(client.property_definitions(run.name, "deals"))
-        return properties.deal_properties(defined, settings.extra_deal_properties)
+    def properties_of(run: StreamRun, object_type: str) -> list[str]:
+        """One definitions call per object and sync: the live and the archived stream ask for the same."""
+        if object_type not in chosen:
+            definitions = client.property_definitions(run.name, object_type)
+            chosen[object_type] = properties.requested(run.name, object_type, definitions, extras[object_type])
+        return chosen[object_type]
 
     return {
         "hubspot.deal_pipelines": streams.sync_pipelines,
         "hubspot.contacts": lambda run: streams.sync_object(
-            run, CONTACTS, contact_properties(run), settings.overlap
+            run, CONTACTS, properties_of(run, "contacts"), settings.overlap
         ),
         "hubspot.archived_contacts": lambda run: streams.sync_archived(
-            run, CONTACTS, contact_properties(run)
+            run, CONTACTS, properties_of(run, "contacts")
         ),
-        "hubspot.deals": lambda run: streams.sync_object(run, DEALS, deal_properties(run), settings.overlap),
-        "hubspot.archived_deals": lambda run: streams.sync_archived(run, DEALS, deal_properties(run)),
+        "hubspot.deals": lambda run: streams.sync_object(
+            run, DEALS, properties_of(run, "deals"), settings.overlap
+        ),
+        "hubspot.archived_deals": lambda run: streams.sync_archived(run, DEALS, properties_of(run, "deals")),
     }

@@ -40,7 +40,7 @@ def token_form(settings: SalesforceSettings) -> dict[str, str]:
 def request_access(session: requests.Session, settings: SalesforceSettings) -> AccessGrant:
     """POST the token request; transient statuses raise requests.HTTPError so the caller can retry."""
     url = f"{settings.login_url.rstrip('/')}/services/oauth2/token"
-    response = session.post(url, data=token_form(settings))
+    response = session.post(url, data=token_form(settings), timeout=settings.request_timeout_s)
     if response.status_code in TRANSIENT_STATUSES:
         response.raise_for_status()
     return parse_token_response(response, settings.login_url)

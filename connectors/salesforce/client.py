@@ -3,7 +3,8 @@
 simple-salesforce retries nothing and only re-authenticates clients it logged in itself, so every
 call goes through ``SalesforceClient._call``: transient failures (5xx, 429, dropped connections,
 timeouts) are retried with exponential backoff honouring Retry-After, an expired session is renewed
-once, and everything else becomes a SyncError naming the stream. Messages never carry a secret.
+once, requests Salesforce refuses as they stand (400/403/404) become SourceRejected, and everything
+else a SyncError naming the stream. Messages never carry a secret.
 """
 
 from __future__ import annotations
@@ -19,18 +20,28 @@ from simple_salesforce.exceptions import (
     SalesforceError,
     SalesforceExpiredSession,
     SalesforceGeneralError,
+    SalesforceMalformedRequest,
     SalesforceRefusedRequest,
+    SalesforceResourceNotFound,
 )
 from urllib3.exceptions import InvalidHeader
 from urllib3.util import Retry
 
-from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SyncError
+from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SourceRejected, SyncError
 from connectors.salesforce.auth import TRANSIENT_STATUSES, request_access
 from connectors.salesforce.settings import SalesforceSettings
 
 T = TypeVar("T")
-# (connect, read) seconds: a first queryAll page over a large object can take minutes server-side.
-REQUEST_TIMEOUT_S = (30, 300)
+# What to change before re-running, by the errorCode of a request Salesforce refuses as it stands.
+_REMEDIES = {
+    "INVALID_FIELD": "grant the integration user read access to the field (field-level security) or check "
+                     "the field list describe returns",
+    "INVALID_TYPE": "grant the integration user read access to the object",
+    "NOT_FOUND": "check SalesforceSettings api_version and that the object exists in this org and is readable "
+                 "by the integration user",
+    "INSUFFICIENT_ACCESS": "give the integration user's profile the API Enabled and object read permissions",
+    "API_DISABLED_FOR_ORG": "enable API access for the org (Enterprise edition or above) and the user",
+}
 
 
 class QueryLocatorExpired(SyncError):
@@ -60,13 +71,15 @@ def salesforce_error_detail(content: Any) -> tuple[str, str]:
 
 
 class SalesforceClient:
-    def __init__(self, settings: SalesforceSettings):
+    def __init__(self, settings: SalesforceSettings, sleep: Callable[[float], None] = time.sleep):
         self.settings = settings
+        self._sleep = sleep
         self.api_calls = 0  # HTTP requests sent, retries and logins included
         self._session = http_session(settings.ca_file)
         self._session.hooks["response"].append(self._remember_retry_after)
         self._retry_after: str | None = None
         self._connection: Salesforce | None = None
+        self._timeout = settings.request_timeout_s
 
     @property
     def budget_remaining(self) -> int | None:
@@ -75,21 +88,21 @@ class SalesforceClient:
 
     def describe(self, stream: str, sobject: str) -> dict:
         return self._call(stream, f"describe {sobject}",
-                          lambda sf: sf.restful(f"sobjects/{sobject}/describe", timeout=REQUEST_TIMEOUT_S))
+                          lambda sf: sf.restful(f"sobjects/{sobject}/describe", timeout=self._timeout))
 
     def query_all(self, stream: str, soql: str) -> dict:
         """First page of a queryAll (deleted rows included)."""
         return self._call(stream, "queryAll",
-                          lambda sf: sf.query(soql, include_deleted=True, timeout=REQUEST_TIMEOUT_S))
+                          lambda sf: sf.query(soql, include_deleted=True, timeout=self._timeout))
 
     def count(self, stream: str, sobject: str) -> int:
         """Records of `sobject` that are not deleted, as the API counts them (SELECT COUNT())."""
         return self._call(stream, f"count {sobject}", lambda sf: sf.query(
-            f"SELECT COUNT() FROM {sobject}", timeout=REQUEST_TIMEOUT_S))["totalSize"]
+            f"SELECT COUNT() FROM {sobject}", timeout=self._timeout))["totalSize"]
 
     def query_more(self, stream: str, next_records_url: str) -> dict:
         return self._call(stream, "queryAll next page", lambda sf: sf.query_more(
-            next_records_url, identifier_is_url=True, timeout=REQUEST_TIMEOUT_S))
+            next_records_url, identifier_is_url=True, timeout=self._timeout))
 
     def _call(self, stream: str, operation: str, request: Callable[[Salesforce], T]) -> T:
         renewed = False
@@ -134,7 +147,7 @@ class SalesforceClient:
             except SalesforceError as error:
                 raise _sync_error(stream, operation, error) from None
             if attempt < self.settings.max_retries:
-                time.sleep(backoff_delay(attempt, self._parsed_retry_after(), self.settings))
+                self._sleep(backoff_delay(attempt, self._parsed_retry_after(), self.settings))
         raise SyncError(f"Salesforce stream {stream}: {operation} failed after {self.settings.max_retries + 1} "
                         f"attempt(s), last with {failure}; giving up (SalesforceSettings max_retries="
                         f"{self.settings.max_retries})")
@@ -163,4 +176,9 @@ def _sync_error(stream: str, operation: str, error: SalesforceError | requests.H
         )
     if code == "INVALID_QUERY_LOCATOR":
         return QueryLocatorExpired(f"Salesforce stream {stream}: {operation}: query locator gone ({message})")
+    if isinstance(error, SalesforceMalformedRequest | SalesforceRefusedRequest | SalesforceResourceNotFound):
+        remedy = _REMEDIES.get(code, "the request is refused as it stands, so retrying cannot help; fix the "
+                                     "org's permissions or the SalesforceSettings first")
+        return SourceRejected(f"Salesforce stream {stream}: {operation} refused: HTTP {error.status} {code}: "
+                              f"{message.strip()}; {remedy}, then re-run")
     return SyncError(f"Salesforce stream {stream}: {operation} failed: HTTP {error.status} {code}: {message}")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from connectors.errors import RecordShapeError, SyncError
+from connectors.errors import RecordShapeError, SourceRejected, SyncError
 from connectors.salesforce.client import QueryLocatorExpired
 from connectors.salesforce.shaping import parse_datetime
 
@@ -62,8 +62,9 @@ def cursor_field(field_names: list[str], stream: str) -> str:
     for name in CURSOR_FIELDS:
         if name in field_names:
             return name
-    raise SyncError(f"Salesforce stream {stream}: describe lists neither SystemModstamp nor CreatedDate, "
-                    "so changes cannot be read incrementally")
+    raise SourceRejected(f"Salesforce stream {stream}: describe lists neither SystemModstamp nor CreatedDate, "
+                         "so changes cannot be read incrementally; grant the integration user read access to "
+                         "one of them")
 
 
 def window_filter(cursor: Cursor | None, overlap: timedelta) -> str | None:

@@ -26,6 +26,9 @@ class SalesforceSettings:
     max_retries: int = 5
     backoff_base_s: float = 1.0
     max_backoff_s: float = 60.0
+    # (connect, read) seconds per request: a first queryAll page over a large object can take minutes
+    # server-side, yet without a limit a stalled connection would block the sync forever.
+    request_timeout_s: tuple[float, float] = (30, 300)
 
     def __post_init__(self) -> None:
         if not self.client_id or not self.client_secret:
@@ -36,7 +39,16 @@ class SalesforceSettings:
             raise ValueError(f"SalesforceSettings: overlap must not be negative, got {self.overlap}")
         if self.max_retries < 0:
             raise ValueError(f"SalesforceSettings: max_retries must be >= 0, got {self.max_retries}")
+        if not _positive_pair(self.request_timeout_s):
+            raise ValueError("SalesforceSettings: request_timeout_s must be a (connect, read) pair of positive "
+                             f"seconds, got {self.request_timeout_s!r}")
 
     @property
     def grant_type(self) -> str:
         return "password" if self.username is not None else "client_credentials"
+
+
+def _positive_pair(value: object) -> bool:
+    """requests would take a bare number as both timeouts; a list or a zero is a mistake worth naming."""
+    return (isinstance(value, tuple) and len(value) == 2
+            and all(isinstance(part, int | float) and not isinstance(part, bool) and part > 0 for part in value))

@@ -23,7 +23,7 @@ from dagster_duckdb import DuckDBResource
 
 from connectors import hubspot as hubspot_connector
 from connectors import salesforce as salesforce_connector
-from connectors.errors import ApiLimitExceeded, AuthenticationFailed, RecordShapeError
+from connectors.errors import ApiLimitExceeded, AuthenticationFailed, RecordShapeError, SourceRejected
 from connectors.hubspot.totals import source_totals as hubspot_totals
 from connectors.raw_store import OriginMismatch, RawStore
 from connectors.salesforce.totals import source_totals as salesforce_totals
@@ -33,7 +33,14 @@ from pipeline.resources import FixtureApiResource, HubSpotResource, MissingCrede
 OWNERS = ["team:marketing-ops"]
 SOURCE_RETRY = RetryPolicy(max_retries=3, delay=30, backoff=Backoff.EXPONENTIAL)
 # Retrying cannot help these: the allowance is spent, the credentials are wrong, or the data is.
-FINAL_ERRORS = (ApiLimitExceeded, AuthenticationFailed, RecordShapeError, MissingCredential, OriginMismatch)
+FINAL_ERRORS = (
+    ApiLimitExceeded,
+    AuthenticationFailed,
+    RecordShapeError,
+    SourceRejected,
+    MissingCredential,
+    OriginMismatch,
+)
 COUNT_CHECK = "row_count_matches_source"
 
 

@@ -38,7 +38,8 @@ hubspot_deals as (
     {%- if pipelines is not none %}
         and list_contains({{ string_list(pipelines) }}, deals.pipeline_id)
     {%- endif %}
-    {%- if mirror_property %}
+    {#- A mirror is dropped only because its Salesforce opportunity counts instead. #}
+    {%- if mirror_property and 'salesforce' in sources %}
         and nullif(deals.properties ->> '{{ mirror_property }}', '') is null
     {%- endif %}
 ),

@@ -1,15 +1,25 @@
 -- Every event counted in funnel_weekly, one row each, so each weekly number can be traced to records.
-with person_events as (
+with person_records as (
     select
-        case stage when 'lead' then 'new_lead' else stage end as event_type,
         person_id,
-        source_system,
-        source_record_id,
-        channel,
-        entered_at as event_at,
-        {{ to_local('entered_at') }}::date as event_date,
+        list(source_system || ':' || record_id order by source_system, record_id) as source_record_ids
+    from {{ ref('int_person_identity') }}
+    group by person_id
+),
+
+person_events as (
+    select
+        case entries.stage when 'lead' then 'new_lead' else entries.stage end as event_type,
+        entries.person_id,
+        entries.source_system,
+        entries.source_record_id,
+        person_records.source_record_ids,
+        entries.channel,
+        entries.entered_at as event_at,
+        {{ to_local('entries.entered_at') }}::date as event_date,
         cast(null as decimal(38, 2)) as amount
-    from {{ ref('int_person_stage_entries') }}
+    from {{ ref('int_person_stage_entries') }} as entries
+    inner join person_records using (person_id)
 ),
 
 deal_people as (
@@ -47,6 +57,7 @@ events as (
         deal_people.person_id,
         deals.source_system,
         deals.deal_id,
+        [deals.deal_key],
         deals.channel,
         deal_events.event_at,
         deal_events.event_date,
@@ -65,6 +76,7 @@ select
     person_id,
     source_system,
     source_record_id,
+    source_record_ids,
     channel,
     amount
 from events
