@@ -12,6 +12,7 @@ from pathlib import Path
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
+from connectors import fixture_settings
 from connectors.fixture_api.dataset import Dataset
 from connectors.fixture_api.server import FixtureAPI
 from connectors.hubspot import HubSpotSettings
@@ -82,10 +83,7 @@ class HubSpotResource(ConfigurableResource):
             "extra_deal_properties": tuple(self.extra_deal_properties),
         }
         if fixture_api.enabled:
-            api = fixture_api.api()
-            return HubSpotSettings(
-                access_token=api.credentials.hubspot_token, base_url=api.base_url, ca_file=api.ca_file, **common
-            )
+            return fixture_settings.hubspot_settings(fixture_api.api(), **common)
         if not self.access_token:
             raise MissingCredential("HubSpot: set HUBSPOT_ACCESS_TOKEN (a private app access token)")
         return HubSpotSettings(access_token=self.access_token, base_url=self.base_url, **common)
@@ -116,18 +114,7 @@ class SalesforceResource(ConfigurableResource):
             "api_version": self.api_version,
         }
         if fixture_api.enabled:
-            api = fixture_api.api()
-            creds = api.credentials
-            return SalesforceSettings(
-                client_id=creds.salesforce_client_id,
-                client_secret=creds.salesforce_client_secret,
-                username=creds.salesforce_username,
-                password=creds.salesforce_password,
-                security_token=creds.salesforce_security_token,
-                login_url=api.base_url,
-                ca_file=api.ca_file,
-                **common,
-            )
+            return fixture_settings.salesforce_settings(fixture_api.api(), **common)
         for name, value in (("SALESFORCE_CLIENT_ID", self.client_id), ("SALESFORCE_CLIENT_SECRET", self.client_secret)):
             if not value:
                 raise MissingCredential(f"Salesforce: set {name} (the connected app's OAuth credentials)")
