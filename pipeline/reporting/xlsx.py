@@ -36,6 +36,10 @@ def write_workbook(
         _write_kpi_sheet(workbook.add_worksheet(sheet_name), formats, rows, week_start, language)
         write_trend_sheet(workbook, workbook.add_worksheet(trend_name), formats, rows, history, language)
         write_funnel_sheet(workbook, workbook.add_worksheet(funnel_name), formats, funnel_row, language)
+        for sheet in workbook.worksheets():
+            # Printed for the Monday review: landscape, every column on one page width.
+            sheet.set_landscape()
+            sheet.fit_to_pages(1, 0)
     finally:
         workbook.close()
     return path
