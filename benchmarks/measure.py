@@ -35,6 +35,7 @@ class SyncMeasurement:
     seconds: float
     cpu_seconds: float  # the connector process's own CPU time; the rest of ``seconds`` is waiting on the API
     peak_rss_kib: int
+    peak_rss_half_pages_kib: int  # the peak once half the pages were stored
     rss_before_sync_kib: int
     reports: dict[str, dict]  # stream -> SyncReport fields
     minimums: list[StreamMinimum]

@@ -38,13 +38,13 @@ def _mib(kib: int) -> float:
 def sync_summary(measurements: list[SyncMeasurement]) -> str:
     headers = ["persons", "source", "mode", "records fetched", "seconds", "connector CPU s", "records/s", "calls made",
                "overhead calls", "data calls", "minimum data calls", "data/minimum", "peak RSS MiB",
-               "RSS before sync MiB"]
+               "peak RSS at 1/2 pages MiB", "RSS before sync MiB"]
     rows = []
     for m in measurements:
         data_calls = m.server_calls - m.overhead_calls
         rows.append([m.persons, m.source, m.mode, m.fetched, m.seconds, m.cpu_seconds, m.fetched / m.seconds,
                      m.server_calls, m.overhead_calls, data_calls, m.minimum_calls, data_calls / m.minimum_calls,
-                     _mib(m.peak_rss_kib), _mib(m.rss_before_sync_kib)])
+                     _mib(m.peak_rss_kib), _mib(m.peak_rss_half_pages_kib), _mib(m.rss_before_sync_kib)])
     return table(headers, rows)
 
 

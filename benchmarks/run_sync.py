@@ -51,6 +51,23 @@ def _salesforce_sync():
 SOURCES = {"hubspot": _hubspot_sync, "salesforce": _salesforce_sync}
 
 
+class PeakTrackingStore(RawStore):
+    """Notes the peak RSS after every committed page: memory that grows with the data shows as a rising peak."""
+
+    def __init__(self, database: str):
+        super().__init__(database)
+        self.peaks_kib: list[int] = []
+
+    def commit_page(self, *args, **kwargs):
+        counts = super().commit_page(*args, **kwargs)
+        self.peaks_kib.append(peak_rss_kib())
+        return counts
+
+    def peak_at_half_kib(self) -> int:
+        """The peak once half the pages are stored; equal to the final peak if memory stops growing by then."""
+        return self.peaks_kib[(len(self.peaks_kib) - 1) // 2]
+
+
 def _cpu_seconds() -> float:
     """This process's CPU time (all threads, DuckDB's included): the connector's own work, not the server's."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -63,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", required=True, help="DuckDB warehouse file (raw layer)")
     args = parser.parse_args(argv)
     sync = SOURCES[args.source]()
-    store = RawStore(args.db)
+    store = PeakTrackingStore(args.db)
     rss_before_kib = peak_rss_kib()
     started, cpu_started = time.perf_counter(), _cpu_seconds()
     reports: dict[str, SyncReport] = sync(store)
@@ -74,6 +91,8 @@ def main(argv: list[str] | None = None) -> None:
         "cpu_seconds": cpu_seconds,
         "peak_rss_kib": peak_rss_kib(),
         "rss_before_sync_kib": rss_before_kib,
+        "peak_rss_half_pages_kib": store.peak_at_half_kib(),
+        "pages": len(store.peaks_kib),
         "reports": {stream: report.as_metadata() for stream, report in reports.items()},
     }
     json.dump(result, sys.stdout, default=str)

@@ -42,7 +42,8 @@ def _sync_round(persons: int, mode: str, dataset: Path, changes: dict | None, da
             measurements.append(SyncMeasurement(
                 persons=persons, source=source, mode=mode, seconds=child["seconds"],
                 cpu_seconds=child["cpu_seconds"],
-                peak_rss_kib=child["peak_rss_kib"], rss_before_sync_kib=child["rss_before_sync_kib"],
+                peak_rss_kib=child["peak_rss_kib"], peak_rss_half_pages_kib=child["peak_rss_half_pages_kib"],
+                rss_before_sync_kib=child["rss_before_sync_kib"],
                 reports=child["reports"], minimums=MINIMUMS[source](counts, changes),
                 requests=server.take_requests(), raw_rows=raw_row_counts(database, source, counts),
             ))

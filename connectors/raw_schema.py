@@ -3,11 +3,26 @@
 Every table keeps typed columns for what the warehouse keys, filters and orders on, plus the
 untouched API record as ``payload`` and the time it was stored as ``_synced_at``. Archived and
 deleted records stay, flagged (``archived`` / ``IsDeleted``), so that deletions are visible.
+
+Each table's key is declared here rather than as a PRIMARY KEY: DuckDB keeps a primary key's ART index
+in memory while writing (~130 bytes a row), so a sync's memory would grow with the table. RawStore keeps
+the key unique (delete-then-insert per page) and the staging models' dbt tests check it.
 """
 
-RAW_TABLES: dict[str, str] = {
-    "raw_hubspot.contacts": """
-        id VARCHAR PRIMARY KEY,
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RawTableSchema:
+    key: tuple[str, ...]
+    columns: str
+
+
+RAW_TABLES: dict[str, RawTableSchema] = {
+    "raw_hubspot.contacts": RawTableSchema(
+        key=("id",),
+        columns="""
+        id VARCHAR NOT NULL,
         email VARCHAR,
         createdate TIMESTAMPTZ,
         lastmodifieddate TIMESTAMPTZ,
@@ -18,17 +33,22 @@ RAW_TABLES: dict[str, str] = {
         archived_at TIMESTAMPTZ,
         payload JSON NOT NULL,
         _synced_at TIMESTAMPTZ NOT NULL""",
-    "raw_hubspot.contact_lifecycle_history": """
+    ),
+    "raw_hubspot.contact_lifecycle_history": RawTableSchema(
+        key=("contact_id", "changed_at", "value"),
+        columns="""
         contact_id VARCHAR NOT NULL,
-        value VARCHAR,
+        value VARCHAR NOT NULL,
         changed_at TIMESTAMPTZ NOT NULL,
         source_type VARCHAR,
         source_id VARCHAR,
         payload JSON NOT NULL,
-        _synced_at TIMESTAMPTZ NOT NULL,
-        PRIMARY KEY (contact_id, changed_at, value)""",
-    "raw_hubspot.deals": """
-        id VARCHAR PRIMARY KEY,
+        _synced_at TIMESTAMPTZ NOT NULL""",
+    ),
+    "raw_hubspot.deals": RawTableSchema(
+        key=("id",),
+        columns="""
+        id VARCHAR NOT NULL,
         dealname VARCHAR,
         amount DOUBLE,
         dealstage VARCHAR,
@@ -40,7 +60,10 @@ RAW_TABLES: dict[str, str] = {
         archived_at TIMESTAMPTZ,
         payload JSON NOT NULL,
         _synced_at TIMESTAMPTZ NOT NULL""",
-    "raw_hubspot.deal_pipeline_stages": """
+    ),
+    "raw_hubspot.deal_pipeline_stages": RawTableSchema(
+        key=("pipeline_id", "stage_id"),
+        columns="""
         pipeline_id VARCHAR NOT NULL,
         pipeline_label VARCHAR,
         stage_id VARCHAR NOT NULL,
@@ -49,10 +72,12 @@ RAW_TABLES: dict[str, str] = {
         is_closed BOOLEAN,
         probability DOUBLE,
         payload JSON NOT NULL,
-        _synced_at TIMESTAMPTZ NOT NULL,
-        PRIMARY KEY (pipeline_id, stage_id)""",
-    "raw_salesforce.lead": """
-        Id VARCHAR PRIMARY KEY,
+        _synced_at TIMESTAMPTZ NOT NULL""",
+    ),
+    "raw_salesforce.lead": RawTableSchema(
+        key=("Id",),
+        columns="""
+        Id VARCHAR NOT NULL,
         Email VARCHAR,
         Status VARCHAR,
         LeadSource VARCHAR,
@@ -65,8 +90,11 @@ RAW_TABLES: dict[str, str] = {
         IsDeleted BOOLEAN NOT NULL,
         payload JSON NOT NULL,
         _synced_at TIMESTAMPTZ NOT NULL""",
-    "raw_salesforce.lead_history": """
-        Id VARCHAR PRIMARY KEY,
+    ),
+    "raw_salesforce.lead_history": RawTableSchema(
+        key=("Id",),
+        columns="""
+        Id VARCHAR NOT NULL,
         LeadId VARCHAR NOT NULL,
         Field VARCHAR,
         OldValue VARCHAR,
@@ -75,8 +103,11 @@ RAW_TABLES: dict[str, str] = {
         IsDeleted BOOLEAN NOT NULL,
         payload JSON NOT NULL,
         _synced_at TIMESTAMPTZ NOT NULL""",
-    "raw_salesforce.opportunity": """
-        Id VARCHAR PRIMARY KEY,
+    ),
+    "raw_salesforce.opportunity": RawTableSchema(
+        key=("Id",),
+        columns="""
+        Id VARCHAR NOT NULL,
         Name VARCHAR,
         Amount DOUBLE,
         StageName VARCHAR,
@@ -90,8 +121,11 @@ RAW_TABLES: dict[str, str] = {
         IsDeleted BOOLEAN NOT NULL,
         payload JSON NOT NULL,
         _synced_at TIMESTAMPTZ NOT NULL""",
-    "raw_salesforce.opportunity_history": """
-        Id VARCHAR PRIMARY KEY,
+    ),
+    "raw_salesforce.opportunity_history": RawTableSchema(
+        key=("Id",),
+        columns="""
+        Id VARCHAR NOT NULL,
         OpportunityId VARCHAR NOT NULL,
         StageName VARCHAR,
         Amount DOUBLE,
@@ -101,12 +135,13 @@ RAW_TABLES: dict[str, str] = {
         IsDeleted BOOLEAN NOT NULL,
         payload JSON NOT NULL,
         _synced_at TIMESTAMPTZ NOT NULL""",
+    ),
 }
 
 
 def create_raw_tables(connection) -> None:
     """Create the raw schemas and tables if they do not exist (idempotent)."""
-    for table, columns in RAW_TABLES.items():
+    for table, spec in RAW_TABLES.items():
         schema = table.split(".")[0]
         connection.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        connection.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+        connection.execute(f"CREATE TABLE IF NOT EXISTS {table} ({spec.columns})")

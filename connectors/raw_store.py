@@ -8,8 +8,6 @@ stored, and re-running a page is idempotent (rows are keyed upserts).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,7 +16,7 @@ from typing import Any
 import duckdb
 
 from connectors.errors import SyncError
-from connectors.raw_schema import create_raw_tables
+from connectors.raw_schema import RAW_TABLES, create_raw_tables
 
 ORIGINS_DDL = """
 CREATE TABLE IF NOT EXISTS raw_meta.source_origins (
@@ -34,16 +32,25 @@ CREATE TABLE IF NOT EXISTS raw_meta.sync_state (
 )"""
 
 
-# DuckDB recompresses the row group being filled at every checkpoint: with its default 122,880 rows of
-# ~3 KB raw payloads a sync would hold ~350 MB for that alone. Small row groups keep a sync's memory near
-# the pages in flight (measured: 200,000 contacts, peak 563 MiB -> 271 MiB).
-RAW_ROW_GROUP_SIZE = 8192
+# A sync's memory must not grow with the warehouse. Two DuckDB defaults would make it:
+# - its buffer pool keeps every block written or scanned (up to 80 % of RAM): a budget makes it evict them;
+# - each checkpoint recompresses the row group being filled and merges row groups, holding several of
+#   them uncompressed (~3 KB a row of raw payload): at 122,880 rows a group that is hundreds of MB,
+#   at 2,048 (the smallest) a few MB.
+# DuckDB's working memory also scales with its threads, so their number is fixed rather than the machine's
+# core count: the budget was measured with 2. Figures in benchmarks/README.md.
+DEFAULT_SYNC_MEMORY_LIMIT = "128MB"
+SYNC_THREADS = 2
+RAW_ROW_GROUP_SIZE = 2048
 
 
-def connect_warehouse(path: str | Path) -> duckdb.DuckDBPyConnection:
-    """A connection to the warehouse file that writes raw tables in small row groups."""
+def connect_warehouse(path: str | Path, memory_limit: str = DEFAULT_SYNC_MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse file for syncs: a fixed memory budget, raw tables in small row groups."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    connection = duckdb.connect()
+    # Beyond the budget DuckDB spills to disk: next to the warehouse, not in whatever directory the run started in.
+    connection = duckdb.connect(
+        config={"memory_limit": memory_limit, "threads": SYNC_THREADS, "temp_directory": f"{path}.tmp"}
+    )
     quoted = str(path).replace("'", "''")
     connection.execute(f"ATTACH '{quoted}' AS warehouse (ROW_GROUP_SIZE {RAW_ROW_GROUP_SIZE})")
     connection.execute("USE warehouse")
@@ -52,6 +59,10 @@ def connect_warehouse(path: str | Path) -> duckdb.DuckDBPyConnection:
 
 class OriginMismatch(SyncError):
     """The warehouse was filled from another dataset or account than the one this run reads."""
+
+
+class StoreOutOfMemory(SyncError):
+    """Storing a page needed more than the sync's DuckDB memory budget."""
 
 
 @dataclass
@@ -83,7 +94,6 @@ class RawStore:
         self.connection.execute(SYNC_STATE_DDL)
         self.connection.execute(ORIGINS_DDL)
         self._columns: dict[str, list[tuple[str, str]]] = {}
-        self._keys: dict[str, list[str]] = {}
 
     def close(self) -> None:
         self.connection.close()
@@ -122,7 +132,7 @@ class RawStore:
     ) -> dict[str, UpsertCounts]:
         """Store one page atomically.
 
-        ``upserts`` maps a raw table to rows keyed by the table's primary key;
+        ``upserts`` maps a raw table to rows, each replacing any stored row with the same key (RAW_TABLES);
         ``replace_children`` maps a child table to (parent key column, parent ids) whose rows are
         deleted first, for child rows that are always re-sent whole (e.g. a contact's history).
         """
@@ -141,10 +151,21 @@ class RawStore:
             if cursor is not None:
                 self._write_cursor(stream, cursor)
             self.connection.execute("COMMIT")
+        except duckdb.OutOfMemoryException as error:
+            self.connection.execute("ROLLBACK")
+            raise self._out_of_memory(stream) from error
         except BaseException:
             self.connection.execute("ROLLBACK")
             raise
         return counts
+
+    def _out_of_memory(self, stream: str) -> StoreOutOfMemory:
+        budget = self.connection.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        return StoreOutOfMemory(
+            f"{stream}: storing a page needed more than the sync's DuckDB memory budget ({budget}); "
+            "nothing of that page was stored and its cursor did not move. "
+            "Raise KPI_SYNC_MEMORY_LIMIT (e.g. 512MB) and run again."
+        )
 
     def _write_cursor(self, stream: str, cursor: dict) -> None:
         self.connection.execute(
@@ -162,42 +183,27 @@ class RawStore:
             ).fetchall()
         return self._columns[table]
 
-    def _key_columns(self, table: str) -> list[str]:
-        if table not in self._keys:
-            schema, name = table.split(".")
-            row = self.connection.execute(
-                "SELECT constraint_column_names FROM duckdb_constraints() "
-                "WHERE schema_name = ? AND table_name = ? AND constraint_type = 'PRIMARY KEY'",
-                [schema, name],
-            ).fetchone()
-            self._keys[table] = list(row[0])
-        return self._keys[table]
-
     def _upsert(self, table: str, rows: list[dict]) -> UpsertCounts:
         if not rows:
             return UpsertCounts()
-        keys = self._key_columns(table)
+        keys = RAW_TABLES[table].key
         # A record can appear twice in one page (it moved while we paged): the later version wins.
         rows = list({tuple(row[k] for k in keys): row for row in rows}.values())
         self._load_page(table, rows)
-        existing = self.connection.execute(
-            f"SELECT count(*) FROM {table} JOIN _page USING ({', '.join(keys)})"
-        ).fetchone()[0]
-        self.connection.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM _page")
-        return UpsertCounts(inserted=len(rows) - existing, updated=existing)
+        matches_page = " AND ".join(f"{table}.{key} = _page.{key}" for key in keys)
+        replaced = self.connection.execute(f"DELETE FROM {table} USING _page WHERE {matches_page}").fetchone()[0]
+        self.connection.execute(f"INSERT INTO {table} SELECT * FROM _page")
+        return UpsertCounts(inserted=len(rows) - replaced, updated=replaced)
 
     def _load_page(self, table: str, rows: list[dict]) -> None:
-        """Stage the page in a temp table through DuckDB's JSON reader (binding rows one by one is ~100x slower)."""
-        columns = ", ".join(f"'{name}': '{kind}'" for name, kind in self._table_columns(table))
-        with tempfile.NamedTemporaryFile("w", suffix=".ndjson", encoding="utf-8", delete=False) as page:
-            for row in rows:
-                page.write(json.dumps(row, default=_json_default, ensure_ascii=False))
-                page.write("\n")
-        try:
-            self.connection.execute(
-                "CREATE OR REPLACE TEMP TABLE _page AS SELECT * FROM "
-                f"read_json(?, format='newline_delimited', columns={{{columns}}})",
-                [page.name],
-            )
-        finally:
-            os.unlink(page.name)
+        """Stage the page in a temp table, bound as one JSON document (binding rows one by one is ~100x slower).
+
+        from_json_strict, unlike read_json, needs no 32 MB read buffer per thread, and fails on a value that
+        does not cast to its column instead of storing NULL.
+        """
+        row_type = json.dumps([{name: kind for name, kind in self._table_columns(table)}])
+        self.connection.execute(
+            "CREATE OR REPLACE TEMP TABLE _page AS "
+            "SELECT page.* FROM (SELECT unnest(from_json_strict(?, ?)) AS page)",
+            [json.dumps(rows, default=_json_default, ensure_ascii=False), row_type],
+        )

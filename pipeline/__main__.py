@@ -40,6 +40,7 @@ def _report_week(week_text: str | None, timezone: str) -> date:
 def run(week_text: str | None) -> int:
     try:
         config = preflight(settings.config_path())
+        settings.sync_memory_limit()
         week = _report_week(week_text, config.timezone)
     except (KpiConfigError, DatasetError, ValueError) as error:  # SpendCsvError is a ValueError
         print(f"error: {error}", file=sys.stderr)

@@ -13,7 +13,6 @@ from dagster import (
     in_process_executor,
 )
 from dagster_dbt import DbtCliResource
-from dagster_duckdb import DuckDBResource
 
 from pipeline import settings
 from pipeline.assets.reporting import build_kpi_sheet_asset
@@ -27,6 +26,7 @@ from pipeline.resources import (
     KpiConfigResource,
     ReportOutputResource,
     SalesforceResource,
+    WarehouseResource,
 )
 
 WAREHOUSE_TAG = "kpi/warehouse"
@@ -66,7 +66,10 @@ def build_resources() -> dict:
             security_token=_secret("SALESFORCE_SECURITY_TOKEN"),
             login_url=os.environ.get("SALESFORCE_LOGIN_URL") or "https://login.salesforce.com",
         ),
-        "duckdb": DuckDBResource(database=str(warehouse_file)),
+        "duckdb": WarehouseResource(
+            database=str(warehouse_file),
+            sync_memory_limit=settings.sync_memory_limit(),
+        ),
         "dbt": DbtCliResource(project_dir=dbt_project),
         "kpi_config": KpiConfigResource(path=str(settings.config_path())),
         "report_output": ReportOutputResource(path=str(settings.output_dir())),

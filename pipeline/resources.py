@@ -1,4 +1,4 @@
-"""Dagster resources: the two sources (live or fixture), the KPI configuration, and the warehouse paths.
+"""Dagster resources: the two sources (live or fixture), the KPI configuration, the warehouse and the output paths.
 
 Every value comes from an environment variable (see README). With no source credential set at all
 the run is in fixture mode: a loopback fixture API serves the recorded dataset to the same connector
@@ -9,13 +9,16 @@ code that talks to the real services.
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 from dagster import ConfigurableResource, InitResourceContext
+from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 from connectors import fixture_settings
 from connectors.fixture_api.dataset import Dataset
 from connectors.fixture_api.server import FixtureAPI
 from connectors.hubspot import HubSpotSettings
+from connectors.raw_store import DEFAULT_SYNC_MEMORY_LIMIT, connect_warehouse
 from connectors.salesforce import SalesforceSettings
 from pipeline.config import KpiConfig, load_kpi_config
 
@@ -142,3 +145,12 @@ class ReportOutputResource(ConfigurableResource):
     """Directory of the weekly sheets (KPI_OUTPUT_DIR)."""
 
     path: str
+
+
+class WarehouseResource(DuckDBResource):
+    """The warehouse file (KPI_DUCKDB_PATH), and the memory budget of a sync writing to it (KPI_SYNC_MEMORY_LIMIT)."""
+
+    sync_memory_limit: str = DEFAULT_SYNC_MEMORY_LIMIT
+
+    def connect_for_sync(self) -> duckdb.DuckDBPyConnection:
+        return connect_warehouse(self.database, self.sync_memory_limit)

@@ -31,7 +31,7 @@ ACTUAL_COLUMNS = {
 
 
 def run_pipeline(
-    workdir: Path, *args: str, config: Path | None = None, dataset: Path | None = None
+    workdir: Path, *args: str, config: Path | None = None, dataset: Path | None = None, **settings: str
 ) -> subprocess.CompletedProcess:
     env = {
         **{name: value for name, value in os.environ.items() if not name.startswith(("HUBSPOT_", "SALESFORCE_"))},
@@ -39,6 +39,7 @@ def run_pipeline(
         "KPI_DUCKDB_PATH": str(workdir / "kpi.duckdb"),
         "KPI_OUTPUT_DIR": str(workdir / "output"),
         "KPI_CONFIG": str(config or REPO / "kpi.yaml"),
+        **settings,
     }
     env.pop("DAGSTER_HOME", None)
     return subprocess.run(
@@ -123,6 +124,14 @@ def test_a_wrong_kpi_yaml_stops_before_anything_runs(workdir, tmp_path):
     assert result.stderr == (
         f"error: {config}: warehouse.deals.sources[1]: Input should be 'salesforce' or 'hubspot'\n"
     )
+    assert (workdir / "kpi.duckdb").stat().st_mtime_ns == before
+
+
+def test_a_sync_memory_budget_that_is_not_a_size_stops_before_anything_runs(workdir):
+    before = (workdir / "kpi.duckdb").stat().st_mtime_ns
+    result = run_pipeline(workdir, "--week", REPORT_WEEK, KPI_SYNC_MEMORY_LIMIT="lots")
+    assert result.returncode == 2
+    assert result.stderr == "error: KPI_SYNC_MEMORY_LIMIT must be a size such as 128MB or 1GB, not 'lots'\n"
     assert (workdir / "kpi.duckdb").stat().st_mtime_ns == before
 
 

@@ -20,16 +20,21 @@ from dagster import (
     RetryPolicy,
     multi_asset,
 )
-from dagster_duckdb import DuckDBResource
 
 from connectors import hubspot as hubspot_connector
 from connectors import salesforce as salesforce_connector
 from connectors.errors import ApiLimitExceeded, AuthenticationFailed, RecordShapeError, SourceRejected
 from connectors.hubspot.totals import source_totals as hubspot_totals
-from connectors.raw_store import OriginMismatch, RawStore, connect_warehouse
+from connectors.raw_store import OriginMismatch, RawStore, StoreOutOfMemory
 from connectors.salesforce.totals import source_totals as salesforce_totals
 from connectors.sync_report import SyncReport
-from pipeline.resources import FixtureApiResource, HubSpotResource, MissingCredential, SalesforceResource
+from pipeline.resources import (
+    FixtureApiResource,
+    HubSpotResource,
+    MissingCredential,
+    SalesforceResource,
+    WarehouseResource,
+)
 
 OWNERS = ["team:marketing-ops"]
 SOURCE_RETRY = RetryPolicy(max_retries=3, delay=30, backoff=Backoff.EXPONENTIAL)
@@ -41,6 +46,7 @@ FINAL_ERRORS = (
     SourceRejected,
     MissingCredential,
     OriginMismatch,
+    StoreOutOfMemory,
 )
 COUNT_CHECK = "row_count_matches_source"
 
@@ -164,11 +170,11 @@ class SourceSync:
     totals: Callable[[list[str]], dict[str, int]]
 
 
-def _materialize(context: AssetExecutionContext, duckdb: DuckDBResource, source: SourceSync):
+def _materialize(context: AssetExecutionContext, duckdb: WarehouseResource, source: SourceSync):
     selected = {".".join(key.path): key for key in context.selected_asset_keys}
     tables = {name: source.tables[key.path[-1]] for name, key in selected.items()}
     streams = sorted({stream for table in tables.values() for stream in table.streams})
-    with closing(connect_warehouse(duckdb.database)) as connection:
+    with closing(duckdb.connect_for_sync()) as connection:
         store = RawStore(connection)
         try:
             store.claim_origin(source.name, source.origin)
@@ -203,7 +209,7 @@ def _materialize(context: AssetExecutionContext, duckdb: DuckDBResource, source:
     name="hubspot_raw",
 )
 def hubspot_raw(
-    context: AssetExecutionContext, hubspot: HubSpotResource, fixture_api: FixtureApiResource, duckdb: DuckDBResource
+    context: AssetExecutionContext, hubspot: HubSpotResource, fixture_api: FixtureApiResource, duckdb: WarehouseResource
 ):
     """Sync HubSpot contacts (with lifecycle history), deals and deal pipelines into raw_hubspot."""
     settings = hubspot.connector_settings(fixture_api)
@@ -231,7 +237,7 @@ def salesforce_raw(
     context: AssetExecutionContext,
     salesforce: SalesforceResource,
     fixture_api: FixtureApiResource,
-    duckdb: DuckDBResource,
+    duckdb: WarehouseResource,
 ):
     """Sync Salesforce Lead, LeadHistory, Opportunity and OpportunityHistory into raw_salesforce."""
     settings = salesforce.connector_settings(fixture_api)
