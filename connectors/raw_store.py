@@ -139,15 +139,10 @@ class RawStore:
         counts: dict[str, UpsertCounts] = {}
         self.connection.execute("BEGIN TRANSACTION")
         try:
-            for table, (column, parent_ids) in (replace_children or {}).items():
-                if parent_ids:
-                    # Ids travel as one JSON string: a bound Python list makes DuckDB probe for pandas per item.
-                    self.connection.execute(
-                        f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]')))",
-                        [json.dumps(parent_ids)],
-                    )
+            deleted = self._delete_children(replace_children or {})
             for table, rows in upserts.items():
                 counts[table] = self._upsert(table, rows)
+                deleted += counts[table].updated
             if cursor is not None:
                 self._write_cursor(stream, cursor)
             self.connection.execute("COMMIT")
@@ -157,7 +152,22 @@ class RawStore:
         except BaseException:
             self.connection.execute("ROLLBACK")
             raise
+        if deleted:
+            # DuckDB holds a 256 KB block of delete markers for every row group a delete touched, until the
+            # next checkpoint: updates spread over a large table would pile those up with the table's size.
+            self.connection.execute("CHECKPOINT")
         return counts
+
+    def _delete_children(self, replace_children: dict[str, tuple[str, list[str]]]) -> int:
+        deleted = 0
+        for table, (column, parent_ids) in replace_children.items():
+            if parent_ids:
+                # Ids travel as one JSON string: a bound Python list makes DuckDB probe for pandas per item.
+                deleted += self.connection.execute(
+                    f"DELETE FROM {table} WHERE {column} IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]')))",
+                    [json.dumps(parent_ids)],
+                ).fetchone()[0]
+        return deleted
 
     def _out_of_memory(self, stream: str) -> StoreOutOfMemory:
         budget = self.connection.execute("SELECT current_setting('memory_limit')").fetchone()[0]
