@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from connectors.fixture_gen import generate
-from connectors.fixture_gen.evolve import evolve
+from standin.generator import generate
+from standin.generator.evolve import evolve
 
 SALESFORCE_OBJECTS = ("Lead", "LeadHistory", "Opportunity", "OpportunityHistory")
 

@@ -33,7 +33,7 @@ class FixtureServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("w") as log:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "connectors.fixture_api", "--dataset", str(self.dataset), "--verbose"],
+                [sys.executable, "-m", "standin.api", "--dataset", str(self.dataset), "--verbose"],
                 stdout=subprocess.PIPE, stderr=log, text=True,
             )
         try:

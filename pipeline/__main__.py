@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 
 from dagster import DagsterInstance
 
-from connectors.fixture_api.dataset import Dataset, DatasetError
 from pipeline import settings
 from pipeline.config import KpiConfigError
 from pipeline.partitions import last_complete_week, parse_report_week
 from pipeline.preflight import preflight
+from standin.api.dataset import Dataset, DatasetError
 
 
 def _as_of() -> datetime:

@@ -14,13 +14,13 @@ from dagster import ConfigurableResource, InitResourceContext
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
-from connectors import fixture_settings
-from connectors.fixture_api.dataset import Dataset
-from connectors.fixture_api.server import FixtureAPI
 from connectors.hubspot import HubSpotSettings
 from connectors.raw_store import DEFAULT_SYNC_MEMORY_LIMIT, connect_warehouse
 from connectors.salesforce import SalesforceSettings
 from pipeline.config import KpiConfig, load_kpi_config
+from standin import connector_settings as fixture_settings
+from standin.api.dataset import Dataset
+from standin.api.server import FixtureAPI
 
 
 class MissingCredential(ValueError):

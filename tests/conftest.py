@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.fixture_api.server import FixtureAPI
+from standin.api.server import FixtureAPI
 
 RECORDED_AT = datetime(2025, 3, 31, 0, 0, tzinfo=UTC)
 REQUIRED_SOBJECTS = ("Lead", "LeadHistory", "Opportunity", "OpportunityHistory")  # empty files unless given

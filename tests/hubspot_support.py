@@ -11,9 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from threading import Thread
 
-from connectors.fixture_api.server import FixtureAPI
 from connectors.hubspot import HubSpotSettings
 from connectors.raw_store import RawStore
+from standin.api.server import FixtureAPI
 
 
 @contextmanager

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from connectors.fixture_api.server import FixtureAPI
-from connectors.fixture_gen import generate
 from connectors.raw_store import RawStore
 from connectors.salesforce import SalesforceSettings
 from connectors.salesforce.shaping import RAW_TABLES
+from standin.api.server import FixtureAPI
+from standin.generator import generate
 
 SOBJECTS = ("Lead", "LeadHistory", "Opportunity", "OpportunityHistory")
 PERSONS = 3000  # LeadHistory spans two 2,000-record pages

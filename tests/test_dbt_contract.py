@@ -128,7 +128,7 @@ def _with_properties(path: Path, changes: dict[str, dict]) -> None:
 
 def _generate(seed: int, out: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "connectors.fixture_gen",
+        [sys.executable, "-m", "standin.generator",
          "--seed", str(seed), "--persons", "1500", "--out", str(out)],
         cwd=REPO, check=True, capture_output=True, timeout=600,
     )

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.fixture_api.dataset import Dataset, DatasetError
-from connectors.fixture_api.server import FixtureAPI
+from standin.api.dataset import Dataset, DatasetError
+from standin.api.server import FixtureAPI
 
 LAYOUT = "see fixtures/README.md"
 HUBSPOT_LAYOUT = f"a hubspot/ folder holds contacts.jsonl, deals.jsonl, pipelines_deals.json, owners.jsonl; {LAYOUT}"
@@ -124,7 +124,7 @@ def test_cli_prints_the_dataset_error_and_exits_2(make_dataset):
     number = append_line(root / "hubspot" / "contacts.jsonl", '{"id": "x1", "properties": {}}')
 
     finished = subprocess.run(
-        [sys.executable, "-m", "connectors.fixture_api", "--dataset", str(root)],
+        [sys.executable, "-m", "standin.api", "--dataset", str(root)],
         capture_output=True, text=True, timeout=60,
     )
 

@@ -11,8 +11,8 @@ from conftest import contact_record
 from hubspot.crm.contacts import ApiException
 from hubspot.crm.pipelines.exceptions import NotFoundException
 
-from connectors.fixture_api.dataset import Dataset, parse_utc, read_jsonl
-from connectors.fixture_api.server import FixtureAPI
+from standin.api.dataset import Dataset, parse_utc, read_jsonl
+from standin.api.server import FixtureAPI
 
 
 @pytest.fixture

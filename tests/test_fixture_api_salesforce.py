@@ -20,9 +20,9 @@ from simple_salesforce.exceptions import (
     SalesforceResourceNotFound,
 )
 
-from connectors.fixture_api.dataset import Dataset
-from connectors.fixture_api.faults import Fault
-from connectors.fixture_api.server import FixtureAPI
+from standin.api.dataset import Dataset
+from standin.api.faults import Fault
+from standin.api.server import FixtureAPI
 
 RECORDED_AT = datetime(2025, 3, 31, tzinfo=UTC)
 LEAD_COUNT = 4500  # three 2,000-record pages

@@ -15,8 +15,8 @@ from hubspot.crm.contacts.exceptions import ApiException, ServiceException, Unau
 from hubspot.crm.deals.exceptions import ApiException as DealsApiException
 from hubspot.crm.deals.exceptions import UnauthorizedException as DealsUnauthorizedException
 
-from connectors.fixture_api.faults import Fault
-from connectors.fixture_api.server import FixtureAPI
+from standin.api.faults import Fault
+from standin.api.server import FixtureAPI
 
 CONTACTS = "/crm/v3/objects/contacts"
 
@@ -225,7 +225,7 @@ def test_credentials_repr_hides_secrets(fixture_api):
 
 def test_cli_prints_its_settings_and_serves(make_dataset):
     process = subprocess.Popen(
-        [sys.executable, "-m", "connectors.fixture_api", "--dataset", str(make_dataset())],
+        [sys.executable, "-m", "standin.api", "--dataset", str(make_dataset())],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

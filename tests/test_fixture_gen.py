@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from connectors.fixture_gen import generate
-from connectors.fixture_gen.__main__ import main as generator_cli
-from connectors.fixture_gen.evolve import evolve
-from connectors.fixture_gen.evolve import main as evolve_cli
+from standin.generator import generate
+from standin.generator.__main__ import main as generator_cli
+from standin.generator.evolve import evolve
+from standin.generator.evolve import main as evolve_cli
 
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
 DATASET_FILES = (

@@ -15,9 +15,9 @@ from hubspot_support import (
 )
 
 from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SourceRejected, SyncError
-from connectors.fixture_api.faults import Fault
 from connectors.hubspot import HubSpotSettings, sync_hubspot
 from connectors.raw_store import RawStore
+from standin.api.faults import Fault
 
 SURVIVABLE = [
     Fault("rate_limit", "/crm/v3/objects/contacts", on_request=2, times=2, retry_after=0.05),

@@ -16,10 +16,10 @@ import pytest
 from conftest import contact_record, deal_record, iso, write_dataset
 from hubspot_support import expected_state, served, settings_for, stored_state
 
-from connectors.fixture_api.faults import Fault
 from connectors.hubspot import sync, sync_hubspot
 from connectors.hubspot.client import HubSpotClient
 from connectors.raw_store import RawStore
+from standin.api.faults import Fault
 
 CONTACTS, DEALS, CHANGED = 600, 450, 450
 LATER = datetime(2025, 7, 1, 8, tzinfo=UTC)  # after every modification in the first recording

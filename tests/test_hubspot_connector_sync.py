@@ -17,11 +17,11 @@ from hubspot_support import (
 )
 
 from connectors.errors import SourceRejected
-from connectors.fixture_gen import generate
-from connectors.fixture_gen.evolve import evolve
 from connectors.hubspot import sync_hubspot
 from connectors.hubspot.paging import epoch_ms
 from connectors.raw_store import RawStore
+from standin.generator import generate
+from standin.generator.evolve import evolve
 
 
 def test_full_load_equals_generated_dataset(tmp_path):

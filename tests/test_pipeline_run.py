@@ -52,7 +52,7 @@ def run_pipeline(
 def workdir(tmp_path_factory) -> Path:
     workdir = tmp_path_factory.mktemp("pipeline-run")
     subprocess.run(
-        [sys.executable, "-m", "connectors.fixture_gen", "--seed", "31", "--persons", "1200",
+        [sys.executable, "-m", "standin.generator", "--seed", "31", "--persons", "1200",
          "--out", str(workdir / "dataset")],
         cwd=REPO, check=True, capture_output=True, timeout=600,
     )

@@ -14,10 +14,10 @@ from salesforce_support import (
     write_records,
 )
 
-from connectors.fixture_api.server import FixtureAPI
-from connectors.fixture_gen.evolve import evolve
 from connectors.raw_store import RawStore
 from connectors.salesforce import STREAMS, sync_salesforce
+from standin.api.server import FixtureAPI
+from standin.generator.evolve import evolve
 
 pytest_plugins = ["salesforce_support"]
 PAGE = 2000

@@ -19,12 +19,12 @@ from salesforce_support import (
 )
 
 from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SourceRejected, SyncError
-from connectors.fixture_api.faults import Fault
-from connectors.fixture_api.server import FixtureAPI
 from connectors.raw_store import RawStore
 from connectors.salesforce import SalesforceSettings, sync_salesforce
 from connectors.salesforce import sync as sync_module
 from connectors.salesforce.client import SalesforceClient
+from standin.api.faults import Fault
+from standin.api.server import FixtureAPI
 
 pytest_plugins = ["salesforce_support"]
 HISTORY = "salesforce.LeadHistory"

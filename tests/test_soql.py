@@ -5,11 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.fixture_api.dataset import DatasetError
-from connectors.fixture_api.salesforce_query import run_query
-from connectors.fixture_api.salesforce_schema import FieldInfo, infer_fields
-from connectors.fixture_api.salesforce_table import tables_of
-from connectors.fixture_api.soql import (
+from standin.api.dataset import DatasetError
+from standin.api.salesforce.query import run_query
+from standin.api.salesforce.schema import FieldInfo, infer_fields
+from standin.api.salesforce.soql import (
     BoolOp,
     Comparison,
     Literal,
@@ -19,6 +18,7 @@ from connectors.fixture_api.soql import (
     SoqlError,
     parse,
 )
+from standin.api.salesforce.table import tables_of
 
 
 def lead(lead_id, status, created, converted=None, amount=None, deleted=False, email=None):

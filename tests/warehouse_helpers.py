@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from connectors.fixture_api.server import FixtureAPI
-from connectors.fixture_settings import hubspot_settings, salesforce_settings
 from connectors.hubspot import sync_hubspot
 from connectors.raw_store import RawStore
 from connectors.salesforce import sync_salesforce
+from standin.api.server import FixtureAPI
+from standin.connector_settings import hubspot_settings, salesforce_settings
 
 
 def build_raw_warehouse(dataset_dir: str | Path, duckdb_path: str | Path) -> None:

@@ -1,0 +1,130 @@
+"""HubSpot batch reads: POST /crm/v3/objects/{type}/batch/read, /crm/v4/associations/{from}/{to}/batch/read.
+
+Called from HubSpotAPI's routing after authentication; errors are raised as HubSpotError like every route.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from standin.api.dataset import HUBSPOT_OBJECTS
+from standin.api.hubspot.errors import validation_error
+from standin.api.hubspot.index import hubspot_index
+from standin.api.hubspot.objects import parse_bool
+from standin.api.hubspot.records import RecordRenderer, RecordView, split_names
+from standin.api.messages import Request, Response, json_response
+
+if TYPE_CHECKING:
+    from standin.api.server import FixtureAPI
+
+OBJECTS_BATCH_READ = re.compile(r"^/crm/v3/objects/([^/]+)/batch/read/?$")
+ASSOCIATIONS_BATCH_READ = re.compile(r"^/crm/v4/associations/([^/]+)/([^/]+)/batch/read/?$")
+MAX_INPUTS = 100
+MAX_INPUTS_WITH_HISTORY = 50
+MAX_ASSOCIATION_INPUTS = 1000
+# HubSpot-defined association type ids, as v4 reports the v3 type names.
+ASSOCIATION_TYPE_IDS = {"contact_to_deal": 4, "deal_to_contact": 3}
+_SINGULAR_UPPER = {"contacts": "CONTACT", "deals": "DEAL"}
+
+
+def handle_batch(server: FixtureAPI, request: Request) -> Response | None:
+    """The response for a batch-read path, or None when the request is not one of them."""
+    if request.method != "POST":
+        return None
+    if match := OBJECTS_BATCH_READ.match(request.path):
+        return _read_objects(server, request, _object_type(match.group(1)))
+    if match := ASSOCIATIONS_BATCH_READ.match(request.path):
+        return _read_associations(server, request, _object_type(match.group(1)), _object_type(match.group(2)))
+    return None
+
+
+def _object_type(name: str) -> str:
+    if name not in HUBSPOT_OBJECTS:
+        raise validation_error(f"Unable to infer object type from: {name}")
+    return name
+
+
+def _json_body(request: Request) -> dict:
+    try:
+        body = request.json()
+    except ValueError as error:
+        raise validation_error(f"Invalid input JSON: {error}") from None
+    if not isinstance(body, dict):
+        raise validation_error("The batch request body must be a JSON object")
+    return body
+
+
+def _input_ids(body: dict, cap: int) -> list[str]:
+    inputs = body.get("inputs")
+    if not isinstance(inputs, list) or not all(isinstance(item, dict) and item.get("id") for item in inputs):
+        raise validation_error('Invalid input: "inputs" must be a list of objects with an "id"')
+    if len(inputs) > cap:
+        raise validation_error(f"Batch input size {len(inputs)} exceeds the limit of {cap}")
+    return [str(item["id"]) for item in inputs]
+
+
+def _batch_body(server: FixtureAPI, results: list[dict], errors: list[dict]) -> Response:
+    now = server.now.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    body: dict = {"status": "COMPLETE", "results": results, "startedAt": now, "completedAt": now}
+    if errors:
+        body |= {"numErrors": len(errors), "errors": errors}
+    return json_response(207 if errors else 200, body)
+
+
+def _read_objects(server: FixtureAPI, request: Request, object_type: str) -> Response:
+    if parse_bool(request, "archived", False):
+        raise validation_error("Batch read of archived records is not supported by the fixture API")
+    body = _json_body(request)
+    with_history = tuple(split_names(body.get("propertiesWithHistory") or []))
+    ids = _input_ids(body, MAX_INPUTS_WITH_HISTORY if with_history else MAX_INPUTS)
+    view = RecordView(object_type, tuple(split_names(body.get("properties") or [])), with_history)
+    index = hubspot_index(server.dataset)
+    live = index.objects[object_type].lists[False].by_id
+    renderer = RecordRenderer(view, index)
+    results = [renderer.render(live[record_id]) for record_id in dict.fromkeys(ids) if record_id in live]
+    missing = [record_id for record_id in dict.fromkeys(ids) if record_id not in live]
+    errors = []
+    if missing:
+        errors.append({
+            "status": "error",
+            "category": "OBJECT_NOT_FOUND",
+            "message": f"Could not get some {_SINGULAR_UPPER[object_type]} objects, they may be deleted "
+            "or not exist. Check that ids are valid.",
+            "context": {"ids": missing},
+        })
+    return _batch_body(server, results, errors)
+
+
+def _read_associations(server: FixtureAPI, request: Request, from_type: str, to_type: str) -> Response:
+    ids = _input_ids(_json_body(request), MAX_ASSOCIATION_INPUTS)
+    index = hubspot_index(server.dataset).associations(from_type, to_type)
+    results, errors = [], []
+    for record_id in dict.fromkeys(ids):
+        links = index.get(record_id)
+        if links:
+            results.append({"from": {"id": record_id}, "to": [_v4_link(link) for link in links]})
+        else:
+            errors.append(_no_associations(record_id, from_type, to_type))
+    return _batch_body(server, results, errors)
+
+
+def _v4_link(link: dict) -> dict:
+    type_id = ASSOCIATION_TYPE_IDS.get(link.get("type"))
+    association_type = (
+        {"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": None}
+        if type_id is not None
+        else {"category": "USER_DEFINED", "typeId": None, "label": link.get("type")}
+    )
+    return {"toObjectId": int(link["id"]), "associationTypes": [association_type]}
+
+
+def _no_associations(record_id: str, from_type: str, to_type: str) -> dict:
+    return {
+        "status": "error",
+        "category": "OBJECT_NOT_FOUND",
+        "subCategory": "crm.associations.NO_ASSOCIATIONS_FOUND",
+        "context": {"fromObjectId": [record_id]},
+        "message": f"No {to_type} is associated with {from_type[:-1]} {record_id}.",
+    }
+

@@ -1,0 +1,63 @@
+"""HubSpot's error bodies, byte-compatible in shape with what api.hubapi.com answers."""
+
+from __future__ import annotations
+
+import uuid
+
+from standin.api.messages import Response, json_response
+
+GATEWAY_HTML = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n"
+)
+
+
+class HubSpotError(Exception):
+    """Raised inside the HubSpot handlers; carries the HTTP status and HubSpot error category."""
+
+    def __init__(self, status: int, category: str, message: str):
+        super().__init__(message)
+        self.status = status
+        self.category = category
+        self.message = message
+
+    def response(self) -> Response:
+        return error_response(self.status, self.category, self.message)
+
+
+def correlation_id() -> str:
+    return str(uuid.uuid4())
+
+
+def error_response(status: int, category: str, message: str) -> Response:
+    body = {"status": "error", "message": message, "correlationId": correlation_id(), "category": category}
+    return json_response(status, body)
+
+
+def validation_error(message: str) -> HubSpotError:
+    return HubSpotError(400, "VALIDATION_ERROR", message)
+
+
+def rate_limit_response(policy: str, retry_after: float | None = None) -> Response:
+    """429 for the ten-secondly (policy TEN_SECONDLY_ROLLING) or the daily (DAILY) limit."""
+    wording = "daily" if policy == "DAILY" else policy.lower()
+    body = {
+        "status": "error",
+        "message": f"You have reached your {wording} limit.",
+        "errorType": "RATE_LIMIT",
+        "correlationId": correlation_id(),
+        "policyName": policy,
+        "category": "RATE_LIMITS",
+    }
+    headers = {} if retry_after is None else {"Retry-After": f"{retry_after:g}"}
+    return json_response(429, body, headers)
+
+
+def server_error_response(status: int) -> Response:
+    return json_response(
+        status, {"status": "error", "message": "internal error", "correlationId": correlation_id()}
+    )
+
+
+def gateway_html_response() -> Response:
+    return Response(502, GATEWAY_HTML, {"Content-Type": "text/html"})

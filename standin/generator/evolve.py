@@ -1,0 +1,95 @@
+"""The next recording of a dataset's CRM: a window of new persons, edits, archivals and deletions.
+
+python -m standin.generator.evolve --from DIR --out DIR --seed N [--days 7]
+Records nobody touched keep their exact bytes; the returned summary names every id that changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+from pathlib import Path
+
+from standin.generator.evolve_hubspot import evolve_hubspot
+from standin.generator.evolve_salesforce import evolve_salesforce
+from standin.generator.evolve_state import EvolvingDataset
+from standin.generator.formats import DAY, WEEK, manifest_time, parse_epoch
+from standin.generator.generate import emit_persons, start_emitter
+from standin.generator.output import MANIFEST_FILE, OBJECT_FILES, PIPELINES_FILE, read_manifest, write_json
+from standin.generator.vocab import INTEGRATION_USER
+
+UNCHANGED_FILES = (PIPELINES_FILE, OBJECT_FILES["owners"], OBJECT_FILES["User"])
+
+
+def evolve(src_dir: str | Path, out_dir: str | Path, seed: int, days: int = 7) -> dict[str, dict[str, list[str]]]:
+    """Write the recording ``days`` later to ``out_dir``; return the ids added/modified/archived/deleted."""
+    source, target = Path(src_dir), Path(out_dir)
+    if days < 1:
+        raise ValueError(f"--days must be at least 1, got {days}")
+    if source.resolve() == target.resolve():
+        raise ValueError(f"--out must differ from --from ({source}): evolve never rewrites a dataset in place")
+    manifest = read_manifest(source)
+    start = parse_epoch(manifest["recorded_at"])
+    end = start + days * DAY
+    rng = random.Random(seed)
+    dataset = EvolvingDataset.load(source, rng, start, end)
+    users = _read_lines(source / OBJECT_FILES["User"])
+    owners = _read_lines(source / OBJECT_FILES["owners"])
+    emitter = start_emitter(rng, dataset.ids, dataset, end, *_users_in_owner_order(users, owners))
+    evolve_salesforce(dataset)
+    evolve_hubspot(dataset, emitter.owners)
+    emit_persons(rng, emitter, _new_person_count(manifest, dataset, days), start, end)
+    target.mkdir(parents=True, exist_ok=True)
+    dataset.write(target)
+    for relative in UNCHANGED_FILES:
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / relative, target / relative)
+    write_json(target / MANIFEST_FILE, {**manifest, "recorded_at": manifest_time(end),
+                                        "evolved": {"from": manifest["recorded_at"], "seed": seed, "days": days}})
+    return dataset.summary()
+
+
+def _read_lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _users_in_owner_order(users: list[dict], owners: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The integration user first, then each HubSpot owner's Salesforce user (matched by e-mail)."""
+    by_email = {user["Email"]: user for user in users}
+    integration = next((user for user in users if user["Email"].startswith(INTEGRATION_USER[2] + "@")), None)
+    if integration is None:
+        raise ValueError(f"salesforce/User.jsonl: no integration user ({INTEGRATION_USER[2]}@...)")
+    missing = [owner["email"] for owner in owners if owner["email"] not in by_email]
+    if missing:
+        raise ValueError(f"hubspot/owners.jsonl: owners without a Salesforce user of the same e-mail: {missing}")
+    return [integration, *(by_email[owner["email"]] for owner in owners)], owners
+
+
+def _new_person_count(manifest: dict, dataset: EvolvingDataset, days: int) -> int:
+    """The dataset's own arrival rate: the generator's persons per week, else contacts per year."""
+    generator = manifest.get("generator") or {}
+    if generator.get("persons") and generator.get("weeks"):
+        per_day = generator["persons"] / (generator["weeks"] * WEEK / DAY)
+    else:
+        per_day = (len(dataset.records["contacts"]) + len(dataset.records["Lead"])) / 2 / 364
+    return max(1, round(per_day * days))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m standin.generator.evolve", description=__doc__)
+    parser.add_argument("--from", dest="source", required=True, help="dataset directory to start from")
+    parser.add_argument("--out", required=True, help="dataset directory to write")
+    parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--days", type=int, default=7)
+    args = parser.parse_args(argv)
+    try:
+        summary = evolve(args.source, args.out, args.seed, args.days)
+    except (ValueError, FileNotFoundError) as error:
+        parser.error(str(error))
+    print(json.dumps(summary, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

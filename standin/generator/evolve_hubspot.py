@@ -1,0 +1,113 @@
+"""A week of HubSpot activity on existing records: deals move and close, contacts progress, some archived."""
+
+from __future__ import annotations
+
+from standin.generator.deal_plan import DealPlan, deal_amount
+from standin.generator.evolve_state import EvolvingDataset
+from standin.generator.formats import DAY, hubspot_time
+from standin.generator.hubspot_records import HubSpotOwner, archive, deal
+from standin.generator.journey import CUSTOMER, MQL, OPPORTUNITY, SQL
+from standin.generator.lifecycle import DEAL_WORKFLOW_SOURCE, WORKFLOW_SOURCE, HistoryEntry
+from standin.generator.pipelines import PIPELINES
+from standin.generator.vocab import DEAL_PRODUCTS, JOB_TITLES
+
+DEAL_MOVE_RATE = 0.3
+DEAL_WIN_RATE = 0.2
+NEW_DEAL_RATE = 0.04
+CONTACT_CHANGE_RATE = 0.04
+ARCHIVE_RATE = {"contacts": 0.01, "deals": 0.03}
+
+
+def evolve_hubspot(dataset: EvolvingDataset, owners: list[HubSpotOwner]) -> None:
+    contacts = {record["id"]: record for record in dataset.records["contacts"]}
+    _move_deals(dataset, contacts)
+    _open_deals(dataset, owners)
+    _change_contacts(dataset)
+    for object_name in ("deals", "contacts"):
+        live = [record for record in dataset.untouched(object_name) if not record["archived"]]
+        for record in dataset.pick(live, ARCHIVE_RATE[object_name]):
+            archive(record, dataset.moment())
+            dataset.mark(object_name, "archived", record["id"])
+
+
+def _move_deals(dataset: EvolvingDataset, contacts: dict[str, dict]) -> None:
+    """Open deals of HubSpot's own move a stage on or close; a won deal makes its contact a customer."""
+    pipelines = {pipeline.id: pipeline for pipeline in PIPELINES}
+    movable = [record for record in dataset.records["deals"] if not record["archived"]
+               and record["properties"]["hs_is_closed"] == "false"
+               and record["properties"]["salesforceopportunityid"] is None]
+    for record in dataset.pick(movable, DEAL_MOVE_RATE):
+        properties, time = record["properties"], dataset.moment()
+        pipeline = pipelines[properties["pipeline"]]
+        open_ids = [stage.id for stage in pipeline.open_stages]
+        position = open_ids.index(properties["dealstage"])
+        closing = position == len(open_ids) - 1 or dataset.rng.random() < 0.3
+        if closing:
+            won = dataset.rng.random() < DEAL_WIN_RATE
+            stage = pipeline.closing_stage(won)
+            properties.update(closedate=hubspot_time(time), hs_is_closed="true",
+                              hs_is_closed_won="true" if won else "false")
+            contact = contacts.get(record["associations"]["contacts"]["results"][0]["id"])
+            if won and contact is not None and not contact["archived"]:
+                advance_lifecycle(contact, CUSTOMER, time, HistoryEntry(CUSTOMER, time, *DEAL_WORKFLOW_SOURCE))
+                dataset.mark("contacts", "modified", contact["id"])
+        else:
+            stage = pipeline.open_stages[position + 1]
+        properties.update(dealstage=stage.id, hs_lastmodifieddate=hubspot_time(time))
+        record["updatedAt"] = hubspot_time(time)
+        dataset.mark("deals", "modified", record["id"])
+
+
+def _open_deals(dataset: EvolvingDataset, owners: list[HubSpotOwner]) -> None:
+    """HubSpot-only sales-qualified contacts get their first deal."""
+    by_owner_id = {owner.owner_id: owner for owner in owners}
+    candidates = [record for record in dataset.untouched("contacts") if not record["archived"]
+                  and record["properties"]["lifecyclestage"] == SQL
+                  and record["properties"]["salesforceleadid"] is None]
+    for contact in dataset.pick(candidates, NEW_DEAL_RATE):
+        time, rng = dataset.moment(), dataset.rng
+        owner = by_owner_id.get(contact["properties"]["hubspot_owner_id"] or "", owners[0])
+        name = f"{contact['properties']['company'] or contact['properties']['lastname'] + '様'}"
+        plan = DealPlan(name=f"{name} - {rng.choice(DEAL_PRODUCTS)}", amount=deal_amount(rng), created=time,
+                        stage_entries=(time,), closed_at=None, won=None, expected_close=time + 60 * DAY)
+        dataset.add("deals", deal(rng, plan, dataset.ids.hubspot("deals"), contact["id"], owner, dataset.end))
+        advance_lifecycle(contact, OPPORTUNITY, time, HistoryEntry(OPPORTUNITY, time, *DEAL_WORKFLOW_SOURCE))
+        dataset.mark("contacts", "modified", contact["id"])
+
+
+def _change_contacts(dataset: EvolvingDataset) -> None:
+    """Leads qualify to MQL (by the scoring workflow); others get a property edited."""
+    live = [record for record in dataset.untouched("contacts") if not record["archived"]]
+    for contact in dataset.pick(live, CONTACT_CHANGE_RATE):
+        time, properties = dataset.moment(), contact["properties"]
+        if properties["lifecyclestage"] == "lead" and properties["lead_intent"] != "archive":
+            advance_lifecycle(contact, MQL, time, HistoryEntry(MQL, time, *WORKFLOW_SOURCE))
+        else:
+            properties["jobtitle"] = dataset.rng.choice([title for title in JOB_TITLES
+                                                         if title != properties["jobtitle"]])
+            _touch(contact, time)
+        dataset.mark("contacts", "modified", contact["id"])
+
+
+def advance_lifecycle(contact: dict, stage: str, time: int, entry: HistoryEntry) -> None:
+    """Move a contact to ``stage``, keeping to whichever date properties this contact carries."""
+    properties, stamp = contact["properties"], hubspot_time(time)
+    previous = properties["lifecyclestage"]
+    carries_v2 = any(value for name, value in properties.items() if name.startswith("hs_v2_date_entered_"))
+    carries_legacy = any(value for name, value in properties.items()
+                         if name.startswith("hs_lifecyclestage_") and name.endswith("_date"))
+    contact["propertiesWithHistory"]["lifecyclestage"].insert(0, entry.to_json())
+    properties["lifecyclestage"] = stage
+    if carries_v2:
+        properties[f"hs_v2_date_entered_{stage}"] = stamp
+        properties[f"hs_v2_date_exited_{stage}"] = None
+        if previous:
+            properties[f"hs_v2_date_exited_{previous}"] = stamp
+    if carries_legacy and properties.get(f"hs_lifecyclestage_{stage}_date") is None:
+        properties[f"hs_lifecyclestage_{stage}_date"] = stamp
+    _touch(contact, time)
+
+
+def _touch(contact: dict, time: int) -> None:
+    contact["properties"]["lastmodifieddate"] = hubspot_time(time)
+    contact["updatedAt"] = hubspot_time(time)

@@ -1,0 +1,106 @@
+"""An existing dataset being turned into its next recording: records, the change window and the report."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from standin.generator.formats import json_line, salesforce_id_counter
+from standin.generator.ids import RecordIds
+from standin.generator.output import OBJECT_FILES
+
+CHANGING_OBJECTS = ("contacts", "deals", "Lead", "LeadHistory", "Opportunity", "OpportunityHistory")
+HUBSPOT_OBJECTS = ("contacts", "deals")
+SALESFORCE_ID_FIELDS = {
+    "Account": (("Opportunity", "AccountId"), ("Lead", "ConvertedAccountId")),
+    "Contact": (("Lead", "ConvertedContactId"),),
+}
+
+
+def record_id(record: dict) -> str:
+    return record["id"] if "id" in record else record["Id"]
+
+
+@dataclass
+class EvolvingDataset:
+    rng: random.Random
+    start: int  # the change window [start, end): after the old recording, before the new one
+    end: int
+    lines: dict[str, list[str]]
+    records: dict[str, list[dict]]
+    ids: RecordIds = field(default_factory=RecordIds)
+    appended: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in OBJECT_FILES})
+    changes: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path, rng: random.Random, start: int, end: int) -> EvolvingDataset:
+        lines, records = {}, {}
+        for object_name in CHANGING_OBJECTS:
+            path = root / OBJECT_FILES[object_name]
+            lines[object_name] = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            records[object_name] = [_parse(path, number, line) for number, line in enumerate(lines[object_name], 1)]
+        dataset = cls(rng, start, end, lines, records)
+        dataset.ids = RecordIds(dataset._next_counters())
+        return dataset
+
+    def _next_counters(self) -> dict[str, int]:
+        counters = {name: 1 + max((int(record_id(r)) for r in self.records[name]), default=0)
+                    for name in HUBSPOT_OBJECTS}
+        for name in CHANGING_OBJECTS[2:]:
+            counters[name] = 1 + max((salesforce_id_counter(record_id(r)) for r in self.records[name]), default=0)
+        for sobject, sources in SALESFORCE_ID_FIELDS.items():
+            used = [record[column] for name, column in sources for record in self.records[name] if record[column]]
+            counters[sobject] = 1 + max((salesforce_id_counter(value) for value in used), default=0)
+        return {name: counter for name, counter in counters.items() if counter > 1}
+
+    def moment(self) -> int:
+        return self.rng.randrange(self.start, self.end)
+
+    def untouched(self, object_name: str) -> list[dict]:
+        changed = set().union(*self.changes.get(object_name, {}).values())
+        return [record for record in self.records[object_name] if record_id(record) not in changed]
+
+    def mark(self, object_name: str, kind: str, changed_id: str) -> None:
+        self.changes.setdefault(object_name, {}).setdefault(kind, set()).add(changed_id)
+
+    def add(self, object_name: str, record: dict) -> None:
+        """The sink new records go to (also what the person emitter writes into)."""
+        self.appended[object_name].append(record)
+        if object_name in CHANGING_OBJECTS:
+            self.mark(object_name, "added", record_id(record))
+
+    def pick(self, candidates: list[dict], rate: float) -> list[dict]:
+        """About ``rate`` of the candidates, at least one when there are any, in file order."""
+        if not candidates:
+            return []
+        chosen = set(self.rng.sample(range(len(candidates)), max(1, round(rate * len(candidates)))))
+        return [record for position, record in enumerate(candidates) if position in chosen]
+
+    def write(self, root: Path) -> None:
+        for object_name in CHANGING_OBJECTS:
+            changed = set().union(*self.changes.get(object_name, {}).values())
+            path = root / OBJECT_FILES[object_name]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("w", encoding="utf-8", newline="\n") as output:
+                for line, record in zip(self.lines[object_name], self.records[object_name], strict=True):
+                    output.write(json_line(record) if record_id(record) in changed else line)
+                for record in self.appended[object_name]:
+                    output.write(json_line(record))
+
+    def summary(self) -> dict[str, dict[str, list[str]]]:
+        report = {}
+        for object_name in CHANGING_OBJECTS:
+            key = int if object_name in HUBSPOT_OBJECTS else str
+            kinds = self.changes.get(object_name, {})
+            report[object_name] = {kind: sorted(ids, key=key) for kind, ids in sorted(kinds.items())}
+            report[object_name].setdefault("added", [])
+        return report
+
+
+def _parse(path: Path, number: int, line: str) -> dict:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}:{number}: not a JSON object: {error.msg}") from None
