@@ -45,9 +45,9 @@ def time_dbt_build(database: Path, as_of: str, work_dir: Path) -> DbtTiming:
         raise RuntimeError(f"dbt child exited with {completed.returncode} and no figures; see {log_file}")
     figures = json.loads(result_file.read_text(encoding="utf-8"))
     nodes = figures["nodes"]
-    build_args = dbt_build_args(as_of, work_dir)
+    build_args = dbt_build_args(database, as_of, work_dir)
     return DbtTiming(
-        command=f"KPI_DUCKDB_PATH={database} .venv/bin/dbt {' '.join(build_args[:-1])} '{build_args[-1]}'",
+        command=f".venv/bin/dbt {' '.join(build_args[:-1])} '{build_args[-1]}'",
         seconds=figures["seconds"], process_seconds=process_seconds, peak_rss_kib=figures["peak_rss_kib"],
         success=figures["success"], statuses=dict(Counter(node["status"] for node in nodes)),
         failures=[f"{node['unique_id']}: {node['status']}: {(node['message'] or '').strip()}"

@@ -15,14 +15,15 @@ import duckdb
 from benchmarks import PROJECT_ROOT
 from benchmarks.fixture_server import FixtureServer
 from benchmarks.minimum_calls import StreamMinimum, endpoint, overhead_calls
+from connectors.raw_schema import tables_in
 
-# Raw table -> the dataset's record count it must equal once a sync is done (archived/deleted are flagged).
+# Raw table -> the dataset file whose record count it must equal once a sync is done: every table of
+# records (archived/deleted ones are flagged, not dropped), named by the stream that lists them.
 RAW_TABLE_RECORDS = {
-    "hubspot": {"raw_hubspot.contacts": "contacts", "raw_hubspot.deals": "deals"},
-    "salesforce": {
-        "raw_salesforce.lead": "Lead", "raw_salesforce.lead_history": "LeadHistory",
-        "raw_salesforce.opportunity": "Opportunity", "raw_salesforce.opportunity_history": "OpportunityHistory",
-    },
+    source: {
+        table.name: table.streams[0].split(".", 1)[1] for table in tables_in(f"raw_{source}") if table.deleted_flag
+    }
+    for source in ("hubspot", "salesforce")
 }
 STDERR_TAIL_CHARS = 2000
 

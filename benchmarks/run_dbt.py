@@ -9,23 +9,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from datetime import datetime
 from pathlib import Path
 
 from benchmarks import PROJECT_ROOT
 from benchmarks.memory import peak_rss_kib
-from pipeline.config import load_kpi_config
-from pipeline.config.warehouse import dbt_vars
+from pipeline.kpi_config import load_kpi_config
+from pipeline.kpi_config.funnel_mapping import dbt_vars
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
 RESULT_FILE = "dbt-result.json"
 
 
-def dbt_build_args(as_of: str, work_dir: Path) -> list[str]:
+def dbt_build_args(database: Path, as_of: str, work_dir: Path) -> list[str]:
     """The pipeline's own build: kpi.yaml's mappings as dbt vars, the dataset's recording time as as_of."""
     variables = dbt_vars(load_kpi_config(PROJECT_ROOT / "kpi.yaml"), datetime.fromisoformat(as_of))
+    variables["warehouse_path"] = str(database)  # read by dbt_project/profiles.yml
     # Target and log paths under the work directory: the benchmark never writes into dbt_project/.
     return [
         "build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
@@ -40,11 +40,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--as-of", required=True, help="the dataset's recorded_at (dbt var as_of)")
     parser.add_argument("--work-dir", required=True, type=Path)
     args = parser.parse_args(argv)
-    os.environ["KPI_DUCKDB_PATH"] = str(args.db)  # read by dbt_project/profiles.yml
-    from dbt.cli.main import dbtRunner  # after the environment is set; its import is part of dbt's cost
+    from dbt.cli.main import dbtRunner  # imported here: its import is part of dbt's cost
 
     started = time.perf_counter()
-    outcome = dbtRunner().invoke(dbt_build_args(args.as_of, args.work_dir))
+    outcome = dbtRunner().invoke(dbt_build_args(args.db, args.as_of, args.work_dir))
     seconds = time.perf_counter() - started
     results = outcome.result.results if outcome.result is not None and hasattr(outcome.result, "results") else []
     figures = {

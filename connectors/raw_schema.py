@@ -1,147 +1,227 @@
-"""DDL of the raw layer: one table per source object, one row per record (latest version).
+"""The raw layer, declared once: one table per source object, one row per record (its latest version).
 
-Every table keeps typed columns for what the warehouse keys, filters and orders on, plus the
-untouched API record as ``payload`` and the time it was stored as ``_synced_at``. Archived and
-deleted records stay, flagged (``archived`` / ``IsDeleted``), so that deletions are visible.
+Everything else is derived from these declarations: the DDL (`create_raw_tables`), the Salesforce
+shaping, the raw assets and their row-count checks in Dagster; tests hold the dbt sources yml and the
+HubSpot shaping to them.
+
+Every table keeps typed columns for what the warehouse keys, filters and orders on, plus the untouched
+API record as ``payload`` and the time it was stored as ``_synced_at``. Archived and deleted records
+stay, flagged (``archived`` / ``IsDeleted``), so that deletions are visible.
 
 Each table's key is declared here rather than as a PRIMARY KEY: DuckDB keeps a primary key's ART index
 in memory while writing (~130 bytes a row), so a sync's memory would grow with the table. RawStore keeps
 the key unique (delete-then-insert per page) and the staging models' dbt tests check it.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+
+COMMON_COLUMNS = {"payload": "JSON NOT NULL", "_synced_at": "TIMESTAMPTZ NOT NULL"}
 
 
 @dataclass(frozen=True)
-class RawTableSchema:
+class RawTable:
+    name: str
+    """schema.table, e.g. raw_hubspot.contacts"""
     key: tuple[str, ...]
-    columns: str
+    typed_columns: dict[str, str]
+    """Column -> DuckDB type (NOT NULL where the record must carry it), before payload and _synced_at."""
+    streams: tuple[str, ...]
+    """The connector streams that write the table."""
+    description: str
+    deleted_flag: str | None = None
+    """The column flagging archived/deleted records, which the source does not count as live."""
+    source_counts_rows: bool = True
+    """The source API reports a total to check the table's live rows against."""
+
+    @property
+    def schema(self) -> str:
+        return self.name.split(".")[0]
+
+    @property
+    def table(self) -> str:
+        return self.name.split(".")[1]
+
+    @property
+    def columns(self) -> dict[str, str]:
+        return self.typed_columns | COMMON_COLUMNS
+
+    @property
+    def live_rows(self) -> str:
+        """A WHERE condition selecting the rows the source itself counts."""
+        return f"NOT {self.deleted_flag}" if self.deleted_flag else "TRUE"
+
+    def ddl(self) -> str:
+        columns = ", ".join(f"{name} {kind}" for name, kind in self.columns.items())
+        return f"CREATE TABLE IF NOT EXISTS {self.name} ({columns})"
 
 
-RAW_TABLES: dict[str, RawTableSchema] = {
-    "raw_hubspot.contacts": RawTableSchema(
-        key=("id",),
-        columns="""
-        id VARCHAR NOT NULL,
-        email VARCHAR,
-        createdate TIMESTAMPTZ,
-        lastmodifieddate TIMESTAMPTZ,
-        lifecyclestage VARCHAR,
-        hs_lead_status VARCHAR,
-        hs_analytics_source VARCHAR,
-        archived BOOLEAN NOT NULL,
-        archived_at TIMESTAMPTZ,
-        payload JSON NOT NULL,
-        _synced_at TIMESTAMPTZ NOT NULL""",
+HUBSPOT_CONTACTS = RawTable(
+    "raw_hubspot.contacts",
+    key=("id",),
+    typed_columns={
+        "id": "VARCHAR NOT NULL",
+        "email": "VARCHAR",
+        "createdate": "TIMESTAMPTZ",
+        "lastmodifieddate": "TIMESTAMPTZ",
+        "lifecyclestage": "VARCHAR",
+        "hs_lead_status": "VARCHAR",
+        "hs_analytics_source": "VARCHAR",
+        "archived": "BOOLEAN NOT NULL",
+        "archived_at": "TIMESTAMPTZ",
+    },
+    streams=("hubspot.contacts", "hubspot.archived_contacts"),
+    description="Contacts (leads) with lifecycle-stage dates; archived ones flagged.",
+    deleted_flag="archived",
+)
+HUBSPOT_LIFECYCLE_HISTORY = RawTable(
+    "raw_hubspot.contact_lifecycle_history",
+    key=("contact_id", "changed_at", "value"),
+    typed_columns={
+        "contact_id": "VARCHAR NOT NULL",
+        "value": "VARCHAR NOT NULL",
+        "changed_at": "TIMESTAMPTZ NOT NULL",
+        "source_type": "VARCHAR",
+        "source_id": "VARCHAR",
+    },
+    streams=("hubspot.contacts",),
+    description=(
+        "Every lifecycle-stage change of every contact (propertiesWithHistory), replaced whole per contact; "
+        "value is '' for an entry that cleared the stage."
     ),
-    "raw_hubspot.contact_lifecycle_history": RawTableSchema(
-        key=("contact_id", "changed_at", "value"),
-        columns="""
-        contact_id VARCHAR NOT NULL,
-        value VARCHAR NOT NULL,
-        changed_at TIMESTAMPTZ NOT NULL,
-        source_type VARCHAR,
-        source_id VARCHAR,
-        payload JSON NOT NULL,
-        _synced_at TIMESTAMPTZ NOT NULL""",
-    ),
-    "raw_hubspot.deals": RawTableSchema(
-        key=("id",),
-        columns="""
-        id VARCHAR NOT NULL,
-        dealname VARCHAR,
-        amount DOUBLE,
-        dealstage VARCHAR,
-        pipeline VARCHAR,
-        closedate TIMESTAMPTZ,
-        createdate TIMESTAMPTZ,
-        hs_lastmodifieddate TIMESTAMPTZ,
-        archived BOOLEAN NOT NULL,
-        archived_at TIMESTAMPTZ,
-        payload JSON NOT NULL,
-        _synced_at TIMESTAMPTZ NOT NULL""",
-    ),
-    "raw_hubspot.deal_pipeline_stages": RawTableSchema(
-        key=("pipeline_id", "stage_id"),
-        columns="""
-        pipeline_id VARCHAR NOT NULL,
-        pipeline_label VARCHAR,
-        stage_id VARCHAR NOT NULL,
-        stage_label VARCHAR,
-        display_order INTEGER,
-        is_closed BOOLEAN,
-        probability DOUBLE,
-        payload JSON NOT NULL,
-        _synced_at TIMESTAMPTZ NOT NULL""",
-    ),
-    "raw_salesforce.lead": RawTableSchema(
-        key=("Id",),
-        columns="""
-        Id VARCHAR NOT NULL,
-        Email VARCHAR,
-        Status VARCHAR,
-        LeadSource VARCHAR,
-        IsConverted BOOLEAN,
-        ConvertedDate DATE,
-        ConvertedOpportunityId VARCHAR,
-        CreatedDate TIMESTAMPTZ,
-        LastModifiedDate TIMESTAMPTZ,
-        SystemModstamp TIMESTAMPTZ,
-        IsDeleted BOOLEAN NOT NULL,
-        payload JSON NOT NULL,
-        _synced_at TIMESTAMPTZ NOT NULL""",
-    ),
-    "raw_salesforce.lead_history": RawTableSchema(
-        key=("Id",),
-        columns="""
-        Id VARCHAR NOT NULL,
-        LeadId VARCHAR NOT NULL,
-        Field VARCHAR,
-        OldValue VARCHAR,
-        NewValue VARCHAR,
-        CreatedDate TIMESTAMPTZ,
-        IsDeleted BOOLEAN NOT NULL,
-        payload JSON NOT NULL,
-        _synced_at TIMESTAMPTZ NOT NULL""",
-    ),
-    "raw_salesforce.opportunity": RawTableSchema(
-        key=("Id",),
-        columns="""
-        Id VARCHAR NOT NULL,
-        Name VARCHAR,
-        Amount DOUBLE,
-        StageName VARCHAR,
-        IsClosed BOOLEAN,
-        IsWon BOOLEAN,
-        CloseDate DATE,
-        LeadSource VARCHAR,
-        CreatedDate TIMESTAMPTZ,
-        LastModifiedDate TIMESTAMPTZ,
-        SystemModstamp TIMESTAMPTZ,
-        IsDeleted BOOLEAN NOT NULL,
-        payload JSON NOT NULL,
-        _synced_at TIMESTAMPTZ NOT NULL""",
-    ),
-    "raw_salesforce.opportunity_history": RawTableSchema(
-        key=("Id",),
-        columns="""
-        Id VARCHAR NOT NULL,
-        OpportunityId VARCHAR NOT NULL,
-        StageName VARCHAR,
-        Amount DOUBLE,
-        CloseDate DATE,
-        CreatedDate TIMESTAMPTZ,
-        SystemModstamp TIMESTAMPTZ,
-        IsDeleted BOOLEAN NOT NULL,
-        payload JSON NOT NULL,
-        _synced_at TIMESTAMPTZ NOT NULL""",
-    ),
+    source_counts_rows=False,
+)
+HUBSPOT_DEALS = RawTable(
+    "raw_hubspot.deals",
+    key=("id",),
+    typed_columns={
+        "id": "VARCHAR NOT NULL",
+        "dealname": "VARCHAR",
+        "amount": "DOUBLE",
+        "dealstage": "VARCHAR",
+        "pipeline": "VARCHAR",
+        "closedate": "TIMESTAMPTZ",
+        "createdate": "TIMESTAMPTZ",
+        "hs_lastmodifieddate": "TIMESTAMPTZ",
+        "archived": "BOOLEAN NOT NULL",
+        "archived_at": "TIMESTAMPTZ",
+    },
+    streams=("hubspot.deals", "hubspot.archived_deals"),
+    description="Deals of every pipeline with their contact associations; archived ones flagged.",
+    deleted_flag="archived",
+)
+HUBSPOT_PIPELINE_STAGES = RawTable(
+    "raw_hubspot.deal_pipeline_stages",
+    key=("pipeline_id", "stage_id"),
+    typed_columns={
+        "pipeline_id": "VARCHAR NOT NULL",
+        "pipeline_label": "VARCHAR",
+        "stage_id": "VARCHAR NOT NULL",
+        "stage_label": "VARCHAR",
+        "display_order": "INTEGER",
+        "is_closed": "BOOLEAN",
+        "probability": "DOUBLE",
+    },
+    streams=("hubspot.deal_pipelines",),
+    description="Deal pipelines and stages with isClosed/probability metadata (decides won/lost).",
+)
+SALESFORCE_LEADS = RawTable(
+    "raw_salesforce.lead",
+    key=("Id",),
+    typed_columns={
+        "Id": "VARCHAR NOT NULL",
+        "Email": "VARCHAR",
+        "Status": "VARCHAR",
+        "LeadSource": "VARCHAR",
+        "IsConverted": "BOOLEAN",
+        "ConvertedDate": "DATE",
+        "ConvertedOpportunityId": "VARCHAR",
+        "CreatedDate": "TIMESTAMPTZ",
+        "LastModifiedDate": "TIMESTAMPTZ",
+        "SystemModstamp": "TIMESTAMPTZ",
+        "IsDeleted": "BOOLEAN NOT NULL",
+    },
+    streams=("salesforce.Lead",),
+    description="Leads (queryAll: deleted ones flagged IsDeleted).",
+    deleted_flag="IsDeleted",
+)
+SALESFORCE_LEAD_HISTORY = RawTable(
+    "raw_salesforce.lead_history",
+    key=("Id",),
+    typed_columns={
+        "Id": "VARCHAR NOT NULL",
+        "LeadId": "VARCHAR NOT NULL",
+        "Field": "VARCHAR",
+        "OldValue": "VARCHAR",
+        "NewValue": "VARCHAR",
+        "CreatedDate": "TIMESTAMPTZ",
+        "IsDeleted": "BOOLEAN NOT NULL",
+    },
+    streams=("salesforce.LeadHistory",),
+    description="Field history of leads; Status rows give MQL/SQL entry.",
+    deleted_flag="IsDeleted",
+)
+SALESFORCE_OPPORTUNITIES = RawTable(
+    "raw_salesforce.opportunity",
+    key=("Id",),
+    typed_columns={
+        "Id": "VARCHAR NOT NULL",
+        "Name": "VARCHAR",
+        "Amount": "DOUBLE",
+        "StageName": "VARCHAR",
+        "IsClosed": "BOOLEAN",
+        "IsWon": "BOOLEAN",
+        "CloseDate": "DATE",
+        "LeadSource": "VARCHAR",
+        "CreatedDate": "TIMESTAMPTZ",
+        "LastModifiedDate": "TIMESTAMPTZ",
+        "SystemModstamp": "TIMESTAMPTZ",
+        "IsDeleted": "BOOLEAN NOT NULL",
+    },
+    streams=("salesforce.Opportunity",),
+    description="Opportunities (商談) with CloseDate, IsWon, IsClosed, Amount.",
+    deleted_flag="IsDeleted",
+)
+SALESFORCE_OPPORTUNITY_HISTORY = RawTable(
+    "raw_salesforce.opportunity_history",
+    key=("Id",),
+    typed_columns={
+        "Id": "VARCHAR NOT NULL",
+        "OpportunityId": "VARCHAR NOT NULL",
+        "StageName": "VARCHAR",
+        "Amount": "DOUBLE",
+        "CloseDate": "DATE",
+        "CreatedDate": "TIMESTAMPTZ",
+        "SystemModstamp": "TIMESTAMPTZ",
+        "IsDeleted": "BOOLEAN NOT NULL",
+    },
+    streams=("salesforce.OpportunityHistory",),
+    description="Stage/amount history of opportunities.",
+    deleted_flag="IsDeleted",
+)
+
+RAW_TABLES: dict[str, RawTable] = {
+    table.name: table
+    for table in (
+        HUBSPOT_CONTACTS,
+        HUBSPOT_LIFECYCLE_HISTORY,
+        HUBSPOT_DEALS,
+        HUBSPOT_PIPELINE_STAGES,
+        SALESFORCE_LEADS,
+        SALESFORCE_LEAD_HISTORY,
+        SALESFORCE_OPPORTUNITIES,
+        SALESFORCE_OPPORTUNITY_HISTORY,
+    )
 }
+
+
+def tables_in(schema: str) -> list[RawTable]:
+    return [table for table in RAW_TABLES.values() if table.schema == schema]
 
 
 def create_raw_tables(connection) -> None:
     """Create the raw schemas and tables if they do not exist (idempotent)."""
-    for table, spec in RAW_TABLES.items():
-        schema = table.split(".")[0]
-        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        connection.execute(f"CREATE TABLE IF NOT EXISTS {table} ({spec.columns})")
+    for table in RAW_TABLES.values():
+        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {table.schema}")
+        connection.execute(table.ddl())

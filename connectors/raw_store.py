@@ -123,6 +123,37 @@ class RawStore:
         ).fetchone()
         return json.loads(row[0]) if row else None
 
+    def row_count(self, table: str, live_only: bool = False) -> int:
+        """Rows of a raw table; with `live_only`, only those the source counts (not archived/deleted)."""
+        condition = RAW_TABLES[table].live_rows if live_only else "TRUE"
+        return self.connection.execute(f"SELECT count(*) FROM {table} WHERE {condition}").fetchone()[0]
+
+    def stored_keys(self, table: str) -> set[tuple]:
+        """The key (RAW_TABLES) of every stored row."""
+        columns = ", ".join(RAW_TABLES[table].key)
+        return set(self.connection.execute(f"SELECT {columns} FROM {table}").fetchall())
+
+    def flagged_among(self, table: str, ids: list[str], columns: tuple[str, ...]) -> list[tuple]:
+        """`columns` of the rows among `ids` (by the table's one-column key) already flagged archived/deleted."""
+        spec = RAW_TABLES[table]
+        (key,) = spec.key
+        # Ids travel as one JSON string: a bound Python list makes DuckDB probe for pandas per item.
+        return self.connection.execute(
+            f"SELECT {', '.join(columns)} FROM {table} WHERE {spec.deleted_flag} "
+            f"AND {key} IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]')))",
+            [json.dumps(ids)],
+        ).fetchall()
+
+    def parents_out_of_step(self, child_table: str, parent_key: str, parent_table: str) -> list[str]:
+        """Parents whose deletion flag disagrees with their stored children's and that were stored after them."""
+        return [row[0] for row in self.connection.execute(
+            f"SELECT child.{parent_key} FROM {child_table} child "
+            f"JOIN {parent_table} parent ON parent.Id = child.{parent_key} "
+            f"GROUP BY child.{parent_key}, parent.IsDeleted, parent._synced_at "
+            "HAVING bool_or(child.IsDeleted <> parent.IsDeleted) AND max(child._synced_at) < parent._synced_at "
+            "ORDER BY 1"
+        ).fetchall()]
+
     def commit_page(
         self,
         stream: str,

@@ -5,26 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from dagster import DagsterInstance
 
-from pipeline import settings
-from pipeline.config import KpiConfigError
+from pipeline.definitions import bind_resources, build_definitions
+from pipeline.environment import Environment
 from pipeline.partitions import last_complete_week, parse_report_week
-from pipeline.preflight import preflight
-from standin.api.dataset import Dataset, DatasetError
+from pipeline.preflight import load_run_inputs
 
 
-def _as_of() -> datetime:
-    """Now, or the recording time of the dataset in fixture mode."""
-    if settings.fixture_mode():
-        return Dataset.read_recorded_at(settings.fixtures_dir())
-    return datetime.now(UTC)
-
-
-def _report_week(week_text: str | None, timezone: str) -> date:
-    as_of = _as_of()
+def _report_week(week_text: str | None, timezone: str, as_of: datetime) -> date:
     latest = last_complete_week(as_of, timezone)
     if week_text is None:
         return latest
@@ -39,16 +30,15 @@ def _report_week(week_text: str | None, timezone: str) -> date:
 
 def run(week_text: str | None) -> int:
     try:
-        config = preflight(settings.config_path())
-        settings.sync_memory_limit()
-        week = _report_week(week_text, config.timezone)
-    except (KpiConfigError, DatasetError, ValueError) as error:  # SpendCsvError is a ValueError
+        env = Environment.from_environ()
+        inputs = load_run_inputs(env.config_path)
+        resources = bind_resources(env)
+        week = _report_week(week_text, inputs.timezone, resources["kpi_config"].as_of())
+    except ValueError as error:  # KpiConfigError, SpendCsvError and the dataset's errors are ValueErrors
         print(f"error: {error}", file=sys.stderr)
         return 2
-    from pipeline.definitions import defs
-
+    job = build_definitions(env, resources).resolve_job_def("weekly_kpi")
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
-    job = defs.resolve_job_def("weekly_kpi")
     result = job.execute_in_process(partition_key=week.isoformat(), instance=instance, raise_on_error=False)
     status = "succeeded" if result.success else "FAILED"
     print(f"weekly_kpi for the week of {week} {status} (run {result.run_id})")

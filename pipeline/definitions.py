@@ -1,8 +1,14 @@
-"""The one Definitions object of the project (found from workspace.yaml)."""
+"""The one Definitions object of the project (found from workspace.yaml), built when Dagster loads it.
+
+Here, and only here, the run's world is chosen: with no HubSpot or Salesforce credential set, the sources
+are the recorded fixtures (pipeline/recorded.py), otherwise the live services (pipeline/sources.py).
+Importing this module has no side effects; loading the definitions reads kpi.yaml and the environment
+once, and parses the dbt project when its manifest is missing or stale.
+"""
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass
 
 from dagster import (
     AssetSelection,
@@ -10,88 +16,102 @@ from dagster import (
     EnvVar,
     build_schedule_from_partitioned_job,
     define_asset_job,
+    definitions,
     in_process_executor,
 )
-from dagster_dbt import DbtCliResource
 
-from pipeline import settings
+from pipeline.assets.raw import hubspot_raw, salesforce_raw
 from pipeline.assets.reporting import build_kpi_sheet_asset
-from pipeline.assets.sources import hubspot_raw, salesforce_raw
-from pipeline.assets.warehouse import dbt_project, warehouse_dbt
-from pipeline.checks import FUNNEL_CHECKS, raw_tables_fresh
-from pipeline.preflight import preflight
-from pipeline.resources import (
-    FixtureApiResource,
-    HubSpotResource,
-    KpiConfigResource,
-    ReportOutputResource,
-    SalesforceResource,
-    WarehouseResource,
-)
+from pipeline.assets.warehouse import build_warehouse_assets, dbt_cli, prepare_manifest
+from pipeline.checks import new_leads_week_over_week
+from pipeline.environment import Environment
+from pipeline.partitions import report_weeks
+from pipeline.preflight import load_run_inputs
+from pipeline.resources import KpiConfigResource, SheetOutputResource, WarehouseResource
+from pipeline.sources import HubSpotSource, LiveHubSpot, LiveSalesforce, SalesforceSource
 
 WAREHOUSE_TAG = "kpi/warehouse"
 
 
-def _secret(name: str) -> EnvVar | None:
+@dataclass(frozen=True)
+class Sources:
+    hubspot: HubSpotSource
+    salesforce: SalesforceSource
+    data_as_of: str | None
+    """The instant the sources' data describes: a recording's recorded_at; None (now) for the live services."""
+
+
+def bind_sources(env: Environment) -> Sources:
+    """The two sources, recorded when no credential of either is set, else live."""
+    if env.recorded:
+        # Imported only in fixture mode: the stand-in's dependencies are the 'standin' extra.
+        from pipeline.recorded import FixtureServer, RecordedHubSpot, RecordedSalesforce, recorded_at
+
+        dataset = str(env.fixtures_dir)
+        return Sources(
+            hubspot=RecordedHubSpot(fixtures=FixtureServer(dataset_dir=dataset)),
+            salesforce=RecordedSalesforce(fixtures=FixtureServer(dataset_dir=dataset)),
+            data_as_of=recorded_at(dataset).isoformat(),
+        )
+    return Sources(
+        hubspot=LiveHubSpot(
+            access_token=_secret(env, "HUBSPOT_ACCESS_TOKEN"),
+            base_url=env.get("HUBSPOT_BASE_URL"),
+            extra_contact_properties=env.names("HUBSPOT_EXTRA_CONTACT_PROPERTIES"),
+            extra_deal_properties=env.names("HUBSPOT_EXTRA_DEAL_PROPERTIES"),
+        ),
+        salesforce=LiveSalesforce(
+            client_id=_secret(env, "SALESFORCE_CLIENT_ID"),
+            client_secret=_secret(env, "SALESFORCE_CLIENT_SECRET"),
+            username=env.get("SALESFORCE_USERNAME"),
+            password=_secret(env, "SALESFORCE_PASSWORD"),
+            security_token=_secret(env, "SALESFORCE_SECURITY_TOKEN"),
+            login_url=env.get("SALESFORCE_LOGIN_URL") or "https://login.salesforce.com",
+        ),
+        data_as_of=None,
+    )
+
+
+def _secret(env: Environment, name: str) -> EnvVar | None:
     """An EnvVar (shown by name, never by value, in the UI) for a variable that is set."""
-    return EnvVar(name) if os.environ.get(name) else None
+    return EnvVar(name) if env.get(name) else None
 
 
-def _names(name: str) -> list[str]:
-    """A comma-separated list of property names."""
-    return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
-
-
-# A broken kpi.yaml or spend CSV stops the code location from loading, with the key named, before any run.
-CONFIG = preflight(settings.config_path())
-
-
-def build_resources() -> dict:
-    warehouse_file = settings.duckdb_path()
-    warehouse_file.parent.mkdir(parents=True, exist_ok=True)
-    fixture_api = FixtureApiResource(dataset_dir=str(settings.fixtures_dir()), enabled=settings.fixture_mode())
+def bind_resources(env: Environment) -> dict:
+    sources = bind_sources(env)
     return {
-        "fixture_api": fixture_api,
-        "hubspot": HubSpotResource(
-            access_token=_secret("HUBSPOT_ACCESS_TOKEN"),
-            base_url=os.environ.get("HUBSPOT_BASE_URL") or None,
-            extra_contact_properties=_names("HUBSPOT_EXTRA_CONTACT_PROPERTIES"),
-            extra_deal_properties=_names("HUBSPOT_EXTRA_DEAL_PROPERTIES"),
-        ),
-        "salesforce": SalesforceResource(
-            client_id=_secret("SALESFORCE_CLIENT_ID"),
-            client_secret=_secret("SALESFORCE_CLIENT_SECRET"),
-            username=os.environ.get("SALESFORCE_USERNAME") or None,
-            password=_secret("SALESFORCE_PASSWORD"),
-            security_token=_secret("SALESFORCE_SECURITY_TOKEN"),
-            login_url=os.environ.get("SALESFORCE_LOGIN_URL") or "https://login.salesforce.com",
-        ),
-        "duckdb": WarehouseResource(
-            database=str(warehouse_file),
-            sync_memory_limit=settings.sync_memory_limit(),
-        ),
-        "dbt": DbtCliResource(project_dir=dbt_project),
-        "kpi_config": KpiConfigResource(path=str(settings.config_path())),
-        "report_output": ReportOutputResource(path=str(settings.output_dir())),
+        "hubspot": sources.hubspot,
+        "salesforce": sources.salesforce,
+        "duckdb": WarehouseResource(database=str(env.duckdb_path), sync_memory_limit=env.sync_memory_limit),
+        "dbt": dbt_cli(),
+        "kpi_config": KpiConfigResource(path=str(env.config_path), data_as_of=sources.data_as_of),
+        "sheet_output": SheetOutputResource(path=str(env.output_dir)),
     }
 
 
-weekly_kpi_job = define_asset_job(
-    "weekly_kpi",
-    # dagster_home/dagster.yaml queues runs with this tag one at a time: they all write one DuckDB file.
-    tags={WAREHOUSE_TAG: "duckdb"},
-    selection=AssetSelection.all(),
-    executor_def=in_process_executor,  # one DuckDB file: a single writer at a time
-    description="Sync HubSpot and Salesforce, build the warehouse (dbt), write the weekly KPI sheet.",
-)
+def build_definitions(env: Environment, resources: dict | None = None) -> Definitions:
+    # A broken kpi.yaml or spend CSV stops the code location from loading, with the key named, before any run.
+    inputs = load_run_inputs(env.config_path)
+    weeks = report_weeks(inputs.timezone)
+    prepare_manifest()
+    weekly_kpi_job = define_asset_job(
+        "weekly_kpi",
+        # dagster_home/dagster.yaml queues runs with this tag one at a time: they all write one DuckDB file.
+        tags={WAREHOUSE_TAG: "duckdb"},
+        selection=AssetSelection.all(),
+        executor_def=in_process_executor,  # one DuckDB file: a single writer at a time
+        description="Sync HubSpot and Salesforce, build the warehouse (dbt), write the weekly KPI sheet.",
+    )
+    return Definitions(
+        assets=[hubspot_raw, salesforce_raw, build_warehouse_assets(), build_kpi_sheet_asset(weeks, inputs.timezone)],
+        asset_checks=[new_leads_week_over_week],
+        jobs=[weekly_kpi_job],
+        # Mondays 09:00 in kpi.yaml's time zone, for the partition (report week) that has just ended.
+        schedules=[build_schedule_from_partitioned_job(weekly_kpi_job, hour_of_day=9, minute_of_hour=0)],
+        resources=resources or bind_resources(env),
+    )
 
-# Mondays 09:00 in kpi.yaml's time zone, for the partition (report week) that has just ended.
-weekly_kpi_schedule = build_schedule_from_partitioned_job(weekly_kpi_job, hour_of_day=9, minute_of_hour=0)
 
-defs = Definitions(
-    assets=[hubspot_raw, salesforce_raw, warehouse_dbt, build_kpi_sheet_asset(CONFIG.timezone)],
-    asset_checks=[raw_tables_fresh, *FUNNEL_CHECKS],
-    jobs=[weekly_kpi_job],
-    schedules=[weekly_kpi_schedule],
-    resources=build_resources(),
-)
+@definitions
+def defs() -> Definitions:
+    return build_definitions(Environment.from_environ())

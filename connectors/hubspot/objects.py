@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from connectors.hubspot import shaping
 from connectors.hubspot.stream_run import StreamRun, synced_now
+from connectors.raw_schema import HUBSPOT_CONTACTS, HUBSPOT_DEALS, HUBSPOT_LIFECYCLE_HISTORY
 
 BATCH_READ_SIZE = 50  # HubSpot's cap on batch/read with propertiesWithHistory
 
@@ -26,8 +27,8 @@ class ObjectKind:
         return query
 
 
-CONTACTS = ObjectKind("contacts", "lastmodifieddate", shaping.CONTACTS_TABLE, 50)
-DEALS = ObjectKind("deals", "hs_lastmodifieddate", shaping.DEALS_TABLE, 100)
+CONTACTS = ObjectKind("contacts", "lastmodifieddate", HUBSPOT_CONTACTS.name, 50)
+DEALS = ObjectKind("deals", "hs_lastmodifieddate", HUBSPOT_DEALS.name, 100)
 
 
 def store_records(run: StreamRun, kind: ObjectKind, records: list[dict], cursor: dict | None) -> list[dict]:
@@ -43,9 +44,9 @@ def store_records(run: StreamRun, kind: ObjectKind, records: list[dict], cursor:
     ]
     run.commit(
         kind.table,
-        {kind.table: rows, shaping.HISTORY_TABLE: history},
+        {kind.table: rows, HUBSPOT_LIFECYCLE_HISTORY.name: history},
         cursor,
-        {shaping.HISTORY_TABLE: ("contact_id", [row["id"] for row in rows])},
+        {HUBSPOT_LIFECYCLE_HISTORY.name: ("contact_id", [row["id"] for row in rows])},
     )
     return rows
 

@@ -1,15 +1,10 @@
-"""HubSpot API records -> raw-layer rows (connectors/raw_schema.py). Pure functions."""
+"""HubSpot API records -> rows of the raw tables declared in connectors/raw_schema.py. Pure functions."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from connectors.errors import RecordShapeError
-
-CONTACTS_TABLE = "raw_hubspot.contacts"
-HISTORY_TABLE = "raw_hubspot.contact_lifecycle_history"
-DEALS_TABLE = "raw_hubspot.deals"
-STAGES_TABLE = "raw_hubspot.deal_pipeline_stages"
 
 # HubSpot-defined association type ids (v4) by their v3 names: payloads read alike whichever call made them.
 _V3_ASSOCIATION_TYPES = {3: "deal_to_contact", 4: "contact_to_deal"}

@@ -7,6 +7,7 @@ from datetime import timedelta
 from connectors.hubspot import paging, shaping
 from connectors.hubspot.objects import DEALS, ObjectKind, complete_search_results, store_records
 from connectors.hubspot.stream_run import StreamRun, synced_now
+from connectors.raw_schema import HUBSPOT_PIPELINE_STAGES
 
 
 def sync_object(run: StreamRun, kind: ObjectKind, properties: list[str], overlap: timedelta) -> None:
@@ -85,11 +86,7 @@ def sync_archived(run: StreamRun, kind: ObjectKind, properties: list[str]) -> No
 
 def _not_yet_flagged(run: StreamRun, kind: ObjectKind, records: list[dict]) -> list[dict]:
     ids = [str(shaping.required(run.name, record, "id")) for record in records]
-    flagged = run.store.connection.execute(
-        f"SELECT id, archived_at FROM {kind.table} WHERE archived AND id IN (SELECT unnest(?::VARCHAR[]))",
-        [ids],
-    ).fetchall()
-    known = {(record_id, archived_at) for record_id, archived_at in flagged}
+    known = set(run.store.flagged_among(kind.table, ids, ("id", "archived_at")))
     return [
         record
         for record_id, record in zip(ids, records, strict=True)
@@ -103,18 +100,12 @@ def sync_pipelines(run: StreamRun) -> None:
     run.report.mode = "full"
     body = run.client.pipelines(run.name, "deals")
     rows = shaping.pipeline_stage_rows(run.name, body, synced_now())
-    stored = run.store.connection.execute(
-        f"SELECT pipeline_id, stage_id FROM {shaping.STAGES_TABLE}"
-    ).fetchall()
+    table = HUBSPOT_PIPELINE_STAGES.name
+    stored = run.store.stored_keys(table)
     current = {(row["pipeline_id"], row["stage_id"]) for row in rows}
     pipeline_ids = sorted(
         {pipeline_id for pipeline_id, _ in stored} | {pipeline_id for pipeline_id, _ in current}
     )
     run.report.fetched = len(rows)
-    run.report.deleted = len(set(stored) - current)
-    run.commit(
-        shaping.STAGES_TABLE,
-        {shaping.STAGES_TABLE: rows},
-        {"stages": len(rows)},
-        {shaping.STAGES_TABLE: ("pipeline_id", pipeline_ids)},
-    )
+    run.report.deleted = len(stored - current)
+    run.commit(table, {table: rows}, {"stages": len(rows)}, {table: ("pipeline_id", pipeline_ids)})

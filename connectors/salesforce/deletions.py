@@ -16,8 +16,8 @@ from connectors.salesforce.raw_pages import store_page
 from connectors.salesforce.shaping import RAW_TABLES
 from connectors.sync_report import SyncReport
 
-# History object -> (its parent's key field, the parent's raw table).
-PARENTS = {"LeadHistory": ("LeadId", "raw_salesforce.lead")}
+# History object -> (its parent's key field, the parent's SObject).
+PARENTS = {"LeadHistory": ("LeadId", "Lead")}
 # Ids travel in the GET URL, which Salesforce caps at 16,384 characters.
 PARENT_IDS_PER_QUERY = 200
 
@@ -27,15 +27,9 @@ def reconcile_children(
 ) -> None:
     if sobject not in PARENTS or "SystemModstamp" in fields:
         return
-    parent_key, parent_table = PARENTS[sobject]
-    table = RAW_TABLES[sobject]
-    parent_ids = [row[0] for row in store.connection.execute(
-        f"SELECT child.{parent_key} FROM {table} child "
-        f"JOIN {parent_table} parent ON parent.Id = child.{parent_key} "
-        f"GROUP BY child.{parent_key}, parent.IsDeleted, parent._synced_at "
-        "HAVING bool_or(child.IsDeleted <> parent.IsDeleted) AND max(child._synced_at) < parent._synced_at "
-        "ORDER BY 1"
-    ).fetchall()]
+    parent_key, parent = PARENTS[sobject]
+    table = RAW_TABLES[sobject].name
+    parent_ids = store.parents_out_of_step(table, parent_key, RAW_TABLES[parent].name)
     for start in range(0, len(parent_ids), PARENT_IDS_PER_QUERY):
         batch = parent_ids[start:start + PARENT_IDS_PER_QUERY]
         result = client.query_all(report.stream, f"SELECT {', '.join(fields)} FROM {sobject} "

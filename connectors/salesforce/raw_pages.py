@@ -28,7 +28,4 @@ def count_newly_deleted(store: RawStore, table: str, rows: list[dict]) -> int:
     deleted_ids = list({row["Id"] for row in rows if row["IsDeleted"]})
     if not deleted_ids:
         return 0
-    already = store.connection.execute(
-        f"SELECT count(*) FROM {table} WHERE IsDeleted AND Id IN (SELECT unnest(?::VARCHAR[]))", [deleted_ids]
-    ).fetchone()[0]
-    return len(deleted_ids) - already
+    return len(deleted_ids) - len(store.flagged_among(table, deleted_ids, ("Id",)))

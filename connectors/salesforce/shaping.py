@@ -1,7 +1,8 @@
-"""Salesforce records -> raw_salesforce rows (pure functions).
+"""Salesforce records -> rows of the raw_salesforce tables (pure functions).
 
-A row holds the typed columns of connectors/raw_schema.py, the record as received (``attributes``
-included) as ``payload``, and ``_synced_at``.
+A row holds the typed columns its table declares in connectors/raw_schema.py (types and NOT NULL decide
+the parsing and the fields a record must carry), the record as received (``attributes`` included) as
+``payload``, and ``_synced_at``.
 """
 
 from __future__ import annotations
@@ -9,27 +10,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from connectors.errors import RecordShapeError
+from connectors.raw_schema import RawTable, tables_in
 
-RAW_TABLES = {
-    "Lead": "raw_salesforce.lead",
-    "LeadHistory": "raw_salesforce.lead_history",
-    "Opportunity": "raw_salesforce.opportunity",
-    "OpportunityHistory": "raw_salesforce.opportunity_history",
+# SObject -> its raw table, from the streams ("salesforce.<SObject>") that write each table.
+RAW_TABLES: dict[str, RawTable] = {
+    stream.split(".", 1)[1]: table for table in tables_in("raw_salesforce") for stream in table.streams
 }
-# Typed columns besides Id, IsDeleted, payload and _synced_at; the second tuple entries are required.
-_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "Lead": (("Email", "Status", "LeadSource", "IsConverted", "ConvertedDate", "ConvertedOpportunityId",
-              "CreatedDate", "LastModifiedDate", "SystemModstamp"), ()),
-    "LeadHistory": (("LeadId", "Field", "OldValue", "NewValue", "CreatedDate"), ("LeadId",)),
-    "Opportunity": (("Name", "Amount", "StageName", "IsClosed", "IsWon", "CloseDate", "LeadSource",
-                     "CreatedDate", "LastModifiedDate", "SystemModstamp"), ()),
-    "OpportunityHistory": (("OpportunityId", "StageName", "Amount", "CloseDate", "CreatedDate",
-                            "SystemModstamp"), ("OpportunityId",)),
-}
-_DATETIMES = frozenset({"CreatedDate", "LastModifiedDate", "SystemModstamp"})
-_DATES = frozenset({"ConvertedDate", "CloseDate"})
-_BOOLEANS = frozenset({"IsConverted", "IsClosed", "IsWon", "IsDeleted"})
-_NUMBERS = frozenset({"Amount"})
+_PARSERS = {"TIMESTAMPTZ": "datetime", "DATE": "date", "BOOLEAN": "boolean", "DOUBLE": "number"}
 
 
 def parse_datetime(text: str) -> datetime:
@@ -43,20 +30,20 @@ def parse_datetime(text: str) -> datetime:
     return parsed
 
 
-def _typed(name: str, value, where: str):
-    if value is None:
-        return None
+def _typed(name: str, declared: str, value, where: str):
+    kind = _PARSERS.get(declared.removesuffix(" NOT NULL"))
+    if value is None or kind is None:
+        return value
     try:
-        if name in _DATETIMES:
+        if kind == "datetime":
             return parse_datetime(value)
-        if name in _DATES:
+        if kind == "date":
             return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise RecordShapeError(f"{where}: field {name} {value!r} is not a Salesforce "
-                               f"{'datetime' if name in _DATETIMES else 'date'}") from None
-    if name in _BOOLEANS and not isinstance(value, bool):
+        raise RecordShapeError(f"{where}: field {name} {value!r} is not a Salesforce {kind}") from None
+    if kind == "boolean" and not isinstance(value, bool):
         raise RecordShapeError(f"{where}: field {name} {value!r} is not a boolean")
-    if name in _NUMBERS and (isinstance(value, bool) or not isinstance(value, int | float)):
+    if kind == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise RecordShapeError(f"{where}: field {name} {value!r} is not a number")
     return value
 
@@ -67,13 +54,11 @@ def shape_record(sobject: str, record: dict, synced_at: datetime, stream: str) -
         raise RecordShapeError(f"Salesforce stream {stream}: a {sobject} record has no Id "
                                f"(fields: {', '.join(sorted(record)[:12])})")
     where = f"Salesforce stream {stream}: record {record_id}"
-    columns, required = _COLUMNS[sobject]
-    for name in (*required, "IsDeleted"):
-        if record.get(name) is None:
+    declared = RAW_TABLES[sobject].typed_columns
+    for name, kind in declared.items():
+        if kind.endswith("NOT NULL") and record.get(name) is None:
             raise RecordShapeError(f"{where}: required field {name} is missing")
-    row = {"Id": record_id}
-    row.update((name, _typed(name, record.get(name), where)) for name in columns)
-    row["IsDeleted"] = _typed("IsDeleted", record["IsDeleted"], where)
+    row = {name: _typed(name, kind, record.get(name), where) for name, kind in declared.items()}
     row["payload"] = record
     row["_synced_at"] = synced_at
     return row

@@ -41,7 +41,7 @@ def sync_salesforce(
 
 def sync_stream(client: SalesforceClient, store: RawStore, stream: str, overlap: timedelta) -> SyncReport:
     started, calls_before = time.monotonic(), client.api_calls
-    sobject, table = STREAMS[stream], RAW_TABLES[STREAMS[stream]]
+    sobject, table = STREAMS[stream], RAW_TABLES[STREAMS[stream]].name
     stored = store.read_cursor(stream)
     start = Cursor.from_dict(stored, stream) if stored else None
     report = SyncReport(stream, mode="incremental" if start else "full", cursor_before=stored)

@@ -12,4 +12,4 @@ STREAM = "salesforce.totals"
 def source_totals(settings: SalesforceSettings, tables: list[str]) -> dict[str, int]:
     """{raw table: SELECT COUNT() of its object} for the given raw tables (e.g. raw_salesforce.lead)."""
     client = SalesforceClient(settings)
-    return {table: client.count(STREAM, sobject) for sobject, table in RAW_TABLES.items() if table in tables}
+    return {table.name: client.count(STREAM, sobject) for sobject, table in RAW_TABLES.items() if table.name in tables}

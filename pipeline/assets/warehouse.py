@@ -5,45 +5,44 @@ raw_salesforce thereby get the raw assets' keys, so the lineage runs from the AP
 dbt tests appear as asset checks.
 """
 
-
 import json
-import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
-from dagster_duckdb import DuckDBResource
 
-from pipeline.config.warehouse import dbt_vars
-from pipeline.resources import FixtureApiResource, KpiConfigResource
-from pipeline.settings import PROJECT_ROOT
+from pipeline.environment import PROJECT_ROOT
+from pipeline.kpi_config.funnel_mapping import dbt_vars
+from pipeline.resources import KpiConfigResource, WarehouseResource
 
-# dagster-dbt runs `dbt` from PATH (its project preparer offers no other choice), and a virtualenv's
-# bin/ is not on PATH when the environment is used without activation (`.venv/bin/python -m pipeline`).
-os.environ["PATH"] = os.pathsep.join([str(Path(sys.prefix) / "bin"), os.environ.get("PATH", "")])
+DBT_PROJECT = DbtProject(project_dir=PROJECT_ROOT / "dbt_project", profiles_dir=PROJECT_ROOT / "dbt_project")
+# The dbt of this interpreter's environment: found without an activated virtualenv (dagster dev, the CLI).
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
-dbt_project = DbtProject(project_dir=PROJECT_ROOT / "dbt_project", profiles_dir=PROJECT_ROOT / "dbt_project")
+
+def dbt_cli() -> DbtCliResource:
+    return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE)
+
+
+def prepare_manifest() -> None:
+    """Parse the dbt project when there is no manifest yet or a model, macro, seed or test changed since."""
+    if _manifest_is_stale():
+        dbt_cli().cli(["parse", "--quiet"], target_path=DBT_PROJECT.target_path).wait()
 
 
 def _manifest_is_stale() -> bool:
-    """No manifest yet, or a model, macro, seed, test or the project file changed since it was parsed."""
-    if not dbt_project.manifest_path.exists():
+    manifest = DBT_PROJECT.manifest_path
+    if not manifest.exists():
         return True
-    parsed_at = dbt_project.manifest_path.stat().st_mtime
-    project_dir = dbt_project.project_dir
-    files = [project_dir / "dbt_project.yml"]
+    parsed_at = manifest.stat().st_mtime
+    project_dir = DBT_PROJECT.project_dir
+    files = [project_dir / "dbt_project.yml", project_dir / "profiles.yml"]
     for folder in ("models", "macros", "seeds", "tests"):
         files += (project_dir / folder).rglob("*")
     return any(path.stat().st_mtime > parsed_at for path in files if path.is_file())
-
-
-dbt_project.prepare_if_dev()
-if _manifest_is_stale():
-    # Outside `dagster dev` (the CLI run, tests) nothing else parses the project.
-    dbt_project.preparer.prepare(dbt_project)
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -57,22 +56,23 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return ["team:analytics"]
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=WarehouseTranslator(),
-    name="warehouse_dbt",
-)
-def warehouse_dbt(
-    context: AssetExecutionContext,
-    dbt: DbtCliResource,
-    duckdb: DuckDBResource,
-    kpi_config: KpiConfigResource,
-    fixture_api: FixtureApiResource,
-):
-    """dbt build (models, seeds, data tests, unit tests) with kpi.yaml's mappings as dbt vars."""
-    variables = dbt_vars(kpi_config.load(), fixture_api.as_of())
-    context.log.info(f"dbt vars: {json.dumps(variables, ensure_ascii=False)}")
-    # The dbt profile reads the warehouse path from the environment of the dbt subprocess.
-    os.environ["KPI_DUCKDB_PATH"] = duckdb.database
-    yield from dbt.cli(["build", "--vars", json.dumps(variables)], context=context).stream()
+def build_warehouse_assets() -> AssetsDefinition:
+    """The dbt assets, read from the manifest (call prepare_manifest first)."""
+
+    @dbt_assets(
+        manifest=DBT_PROJECT.manifest_path,
+        project=DBT_PROJECT,
+        dagster_dbt_translator=WarehouseTranslator(),
+        name="warehouse_dbt",
+    )
+    def warehouse_dbt(
+        context: AssetExecutionContext, dbt: DbtCliResource, duckdb: WarehouseResource, kpi_config: KpiConfigResource
+    ):
+        """dbt build (models, seeds, data tests, unit tests) with kpi.yaml's mappings as dbt vars."""
+        variables = dbt_vars(kpi_config.load().config, kpi_config.as_of())
+        context.log.info(f"dbt vars: {json.dumps(variables, ensure_ascii=False)}")
+        # The profile takes the warehouse file from the vars (dbt_project/profiles.yml).
+        cli_vars = json.dumps({**variables, "warehouse_path": duckdb.database})
+        yield from dbt.cli(["build", "--vars", cli_vars], context=context).stream()
+
+    return warehouse_dbt

@@ -1,0 +1,63 @@
+"""The environment variables of a run (see README), read once into one object; nothing here writes anything.
+
+Relative paths are taken from the project root.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from connectors.raw_store import DEFAULT_SYNC_MEMORY_LIMIT
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
+CREDENTIAL_VARS = ("HUBSPOT_ACCESS_TOKEN", "SALESFORCE_CLIENT_ID", "SALESFORCE_CLIENT_SECRET")
+
+
+@dataclass(frozen=True)
+class Environment:
+    fixtures_dir: Path
+    duckdb_path: Path
+    output_dir: Path
+    config_path: Path
+    sync_memory_limit: str
+    recorded: bool
+    """No source credential set at all: the recorded fixtures are served instead of the real services."""
+    variables: Mapping[str, str]
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Environment:
+        environ = dict(os.environ if environ is None else environ)
+
+        def path(name: str, default: str) -> Path:
+            value = Path(environ.get(name) or default)
+            return value if value.is_absolute() else PROJECT_ROOT / value
+
+        return cls(
+            fixtures_dir=path("KPI_FIXTURES_DIR", "fixtures/demo"),
+            duckdb_path=path("KPI_DUCKDB_PATH", "data/kpi.duckdb"),
+            output_dir=path("KPI_OUTPUT_DIR", "output"),
+            config_path=path("KPI_CONFIG", "kpi.yaml"),
+            sync_memory_limit=_memory_size(environ.get("KPI_SYNC_MEMORY_LIMIT") or DEFAULT_SYNC_MEMORY_LIMIT),
+            recorded=not any(environ.get(name) for name in CREDENTIAL_VARS),
+            variables=environ,
+        )
+
+    def get(self, name: str) -> str | None:
+        return self.variables.get(name) or None
+
+    def names(self, name: str) -> list[str]:
+        """A comma-separated list, e.g. of property names."""
+        return [part.strip() for part in (self.get(name) or "").split(",") if part.strip()]
+
+
+def _memory_size(value: str) -> str:
+    value = value.strip()
+    if not MEMORY_SIZE.fullmatch(value):
+        raise ValueError(f"KPI_SYNC_MEMORY_LIMIT must be a size such as 128MB or 1GB, not {value!r}")
+    return value

@@ -1,0 +1,152 @@
+"""The Dagster definitions as an ops engineer sees them in the UI, and the weekly schedule."""
+
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from dagster import AssetKey, build_schedule_context
+from dagster._utils.schedules import cron_string_iterator
+
+from pipeline.definitions import defs as load_definitions
+from pipeline.partitions import last_complete_week, parse_report_week
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+RAW = {
+    "raw_hubspot": ["contacts", "contact_lifecycle_history", "deals", "deal_pipeline_stages"],
+    "raw_salesforce": ["lead", "lead_history", "opportunity", "opportunity_history"],
+}
+MARTS = ["funnel_weekly", "funnel_events", "persons", "cohort_conversion", "funnel_weekly_by_channel"]
+
+
+STAGING = [
+    "stg_hubspot__contacts", "stg_hubspot__contact_lifecycle_dates", "stg_hubspot__contact_lifecycle_history",
+    "stg_hubspot__deals",
+    "stg_hubspot__deal_pipeline_stages", "stg_salesforce__leads", "stg_salesforce__lead_history",
+    "stg_salesforce__opportunities", "stg_salesforce__opportunity_history",
+]
+
+
+@pytest.fixture(scope="module")
+def defs():
+    return load_definitions()
+
+
+@pytest.fixture(scope="module")
+def graph(defs):
+    return defs.resolve_asset_graph()
+
+
+def test_every_raw_mart_and_report_asset_is_defined_in_its_group(graph):
+    groups = {key: graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    for schema, tables in RAW.items():
+        for table in tables:
+            assert groups[AssetKey([schema, table])] == schema.removeprefix("raw_")
+    for mart in MARTS:
+        assert groups[AssetKey(["marts", mart])] == "warehouse"
+    assert groups[AssetKey(["reporting", "kpi_sheet"])] == "reporting"
+
+
+def test_the_asset_graph_is_exactly_the_documented_layers(graph):
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    expected = (
+        {f"{schema}/{table}" for schema, tables in RAW.items() for table in tables}
+        | {f"staging/{model}" for model in STAGING}
+        | {f"marts/{mart}" for mart in MARTS}
+        | {"reference/industry_benchmarks", "reporting/kpi_sheet"}
+    )
+    assert expected <= keys
+    assert {key for key in keys - expected if not key.startswith("intermediate/int_")} == set()
+
+
+def test_every_source_total_check_is_defined(graph):
+    names = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
+    counted = {
+        f"{schema}/{table}" for schema, tables in RAW.items() for table in tables
+    } - {"raw_hubspot/contact_lifecycle_history"}
+    assert {asset for asset, name in names if name == "row_count_matches_source"} == counted
+
+
+def test_dbt_sources_are_the_raw_assets_so_lineage_is_unbroken(graph):
+    upstream = graph.get(AssetKey(["staging", "stg_hubspot__contacts"])).parent_keys
+    assert upstream == {AssetKey(["raw_hubspot", "contacts"])}
+    assert graph.get(AssetKey(["raw_hubspot", "contacts"])).is_materializable
+
+
+def test_assets_carry_descriptions_kinds_and_owners(graph):
+    for key in [AssetKey(["raw_salesforce", "lead"]), AssetKey(["reporting", "kpi_sheet"])]:
+        node = graph.get(key)
+        assert node.description
+        assert node.owners
+        assert node.kinds
+
+
+def test_checks_include_dbt_tests_and_the_pipeline_checks(graph):
+    names = {(tuple(key.asset_key.path), key.name) for key in graph.asset_check_keys}
+    assert (("marts", "funnel_weekly"), "new_leads_week_over_week") in names
+    for rule in ("values_between_zero_and_one", "weeks_without_gaps"):
+        assert any(path == ("marts", "funnel_weekly") and rule in name for path, name in names), rule
+    assert any(path == ("marts", "funnel_weekly") and name.startswith("not_null") for path, name in names)
+
+
+def test_every_raw_table_must_have_been_synced_within_8_days(graph):
+    for schema, tables in RAW.items():
+        for table in tables:
+            policy = graph.get(AssetKey([schema, table])).freshness_policy
+            assert policy.fail_window.to_timedelta() == timedelta(days=8), table
+
+
+def test_weekly_job_is_partitioned_by_report_week_in_tokyo(defs):
+    job = defs.resolve_job_def("weekly_kpi")
+    partitions = job.partitions_def
+    assert partitions.timezone == "Asia/Tokyo"
+    assert "2025-06-23" in partitions.get_partition_keys(current_time=datetime(2025, 7, 1, tzinfo=TOKYO))
+
+
+@pytest.mark.parametrize(
+    ("now", "expected_tick", "expected_week"),
+    [
+        # Wednesday: next tick is the coming Monday 09:00, for the week that ended that morning.
+        ("2025-06-25T15:00:00+09:00", "2025-06-30T09:00:00+09:00", "2025-06-23"),
+        # Monday 08:59 Tokyo (Sunday 23:59 UTC): the tick is one minute away.
+        ("2025-06-30T08:59:00+09:00", "2025-06-30T09:00:00+09:00", "2025-06-23"),
+        # Monday 09:00 exactly: the next tick is a week later.
+        ("2025-06-30T09:00:00+09:00", "2025-07-07T09:00:00+09:00", "2025-06-30"),
+    ],
+)
+def test_schedule_next_tick_is_monday_0900_tokyo_for_the_week_just_ended(defs, now, expected_tick, expected_week):
+    schedule = defs.resolve_schedule_def("weekly_kpi_schedule")
+    assert schedule.execution_timezone == "Asia/Tokyo"
+    start = datetime.fromisoformat(now)
+    # The daemon's own cron iterator; +1 s because it yields `start` itself when that is a tick.
+    tick = next(cron_string_iterator(start.timestamp() + 1, schedule.cron_schedule, schedule.execution_timezone))
+    assert tick == datetime.fromisoformat(expected_tick)
+    result = schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick))
+    assert [request.partition_key for request in result.run_requests] == [expected_week]
+
+
+def test_last_complete_week_is_bucketed_in_local_time():
+    # Sunday 23:30 Tokyo is still inside the week of 06-23; Monday 00:30 Tokyo ends it.
+    assert last_complete_week(datetime.fromisoformat("2025-06-29T23:30:00+09:00"), "Asia/Tokyo") == date(2025, 6, 16)
+    assert last_complete_week(datetime.fromisoformat("2025-06-29T15:30:00+00:00"), "Asia/Tokyo") == date(2025, 6, 23)
+
+
+def test_report_week_must_be_a_monday():
+    assert parse_report_week("2025-06-23") == date(2025, 6, 23)
+    with pytest.raises(ValueError) as error:
+        parse_report_week("2025-06-25")
+    assert str(error.value) == "--week 2025-06-25: report weeks start on Monday; the week of 2025-06-25 is 2025-06-23"
+
+
+def test_importing_the_definitions_changes_no_environment_variable_and_writes_nothing(tmp_path):
+    """Run in a fresh interpreter: PATH included, and no warehouse directory, manifest or run folder appears."""
+    script = (
+        "import os; before = dict(os.environ); import pipeline.definitions; "
+        "assert dict(os.environ) == before, set(os.environ.items()) ^ set(before.items())"
+    )
+    env = {"PATH": "/usr/bin:/bin", "KPI_DUCKDB_PATH": str(tmp_path / "data" / "kpi.duckdb"),
+           "KPI_OUTPUT_DIR": str(tmp_path / "output"), "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == []
