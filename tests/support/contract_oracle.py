@@ -1,4 +1,4 @@
-"""An independent Python reading of the KPI contract (issue 4), straight from a dataset's files.
+"""An independent Python reading of the KPI contract (docs/kpi-contract.md), straight from a dataset's files.
 
 It deliberately shares no code with the dbt models or the connectors: it parses the JSONL files itself,
 so that agreement between it and `marts.funnel_weekly` is evidence that both read the contract alike.
