@@ -205,7 +205,7 @@ def test_channel_breakdown_and_cohorts_add_up_to_the_weekly_funnel(warehouse):
 
 
 def test_deals_in_scope_are_the_oracles(warehouse):
-    keys = {key for (key,) in warehouse.query("SELECT deal_key FROM intermediate.int_deals_unified")}
+    keys = {key for (key,) in warehouse.query("SELECT deal_key FROM intermediate.int_deals_unioned")}
 
     assert keys == {deal.key for deal in deals_in_scope(warehouse.dataset, warehouse.settings)}
 
@@ -214,7 +214,7 @@ def test_deal_scope_of_each_configuration(warehouse):
     scope = warehouse.query(
         "SELECT deals.source_system, deals.pipeline_id,"
         " coalesce(hubspot.properties ->> 'salesforceopportunityid', '') <> '' AS is_mirror, count(*)"
-        " FROM intermediate.int_deals_unified AS deals LEFT JOIN staging.stg_hubspot__deals AS hubspot"
+        " FROM intermediate.int_deals_unioned AS deals LEFT JOIN staging.stg_hubspot__deals AS hubspot"
         " ON deals.source_system = 'hubspot' AND hubspot.deal_id = deals.deal_id GROUP BY ALL"
     )
 

@@ -20,7 +20,7 @@ MARTS = ["funnel_weekly", "funnel_events", "persons", "cohort_conversion", "funn
 
 STAGING = [
     "stg_hubspot__contacts", "stg_hubspot__contact_lifecycle_dates", "stg_hubspot__contact_lifecycle_history",
-    "stg_hubspot__deals",
+    "stg_hubspot__deals", "stg_hubspot__deal_contacts",
     "stg_hubspot__deal_pipeline_stages", "stg_salesforce__leads", "stg_salesforce__lead_history",
     "stg_salesforce__opportunities", "stg_salesforce__opportunity_history",
 ]
