@@ -15,7 +15,9 @@ RAW = {
     "raw_hubspot": ["contacts", "contact_lifecycle_history", "deals", "deal_pipeline_stages"],
     "raw_salesforce": ["lead", "lead_history", "opportunity", "opportunity_history"],
 }
-MARTS = ["funnel_weekly", "funnel_events", "persons", "cohort_conversion", "funnel_weekly_by_channel"]
+MARTS = [
+    "funnel_weekly", "funnel_events", "persons", "cohort_conversion", "funnel_weekly_by_channel", "deal_stage_history",
+]
 
 
 STAGING = [
