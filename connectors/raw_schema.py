@@ -197,7 +197,7 @@ SALESFORCE_OPPORTUNITY_HISTORY = RawTable(
         "IsDeleted": "BOOLEAN NOT NULL",
     },
     streams=("salesforce.OpportunityHistory",),
-    description="Stage/amount history of opportunities.",
+    description="Stage/amount history of opportunities; its stage periods are marts.deal_stage_history.",
     deleted_flag="IsDeleted",
 )
 

@@ -205,7 +205,7 @@ def test_channel_breakdown_and_cohorts_add_up_to_the_weekly_funnel(warehouse):
 
 
 def test_deals_in_scope_are_the_oracles(warehouse):
-    keys = {key for (key,) in warehouse.query("SELECT deal_key FROM intermediate.int_deals_unified")}
+    keys = {key for (key,) in warehouse.query("SELECT deal_key FROM intermediate.int_deals_unioned")}
 
     assert keys == {deal.key for deal in deals_in_scope(warehouse.dataset, warehouse.settings)}
 
@@ -214,7 +214,7 @@ def test_deal_scope_of_each_configuration(warehouse):
     scope = warehouse.query(
         "SELECT deals.source_system, deals.pipeline_id,"
         " coalesce(hubspot.properties ->> 'salesforceopportunityid', '') <> '' AS is_mirror, count(*)"
-        " FROM intermediate.int_deals_unified AS deals LEFT JOIN staging.stg_hubspot__deals AS hubspot"
+        " FROM intermediate.int_deals_unioned AS deals LEFT JOIN staging.stg_hubspot__deals AS hubspot"
         " ON deals.source_system = 'hubspot' AND hubspot.deal_id = deals.deal_id GROUP BY ALL"
     )
 
@@ -279,3 +279,58 @@ def test_bad_input_fails_the_build_naming_its_records(tmp_path):
         ("1000001", "hs_v2_date_entered_marketingqualifiedlead", "yesterday"),
         ("1000002", "hs_lifecyclestage_customer_date", "2025-02-30T00:00:00.000Z"),
     ]
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> BuiltWarehouse:
+    """The demo built with the contract defaults, for tests that corrupt copies of it."""
+    return build_warehouse("demo", DEMO, tmp_path_factory.mktemp("demo-quality"), KpiConfig())
+
+
+def _dbt_test_funnel_weekly(duckdb_path: Path, workdir: Path) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """`dbt test --select funnel_weekly` against `duckdb_path`: the result and the names of the failed tests."""
+    result = subprocess.run(
+        [str(DBT), "test", "--select", "funnel_weekly", "--project-dir", "dbt_project", "--profiles-dir", "dbt_project",
+         "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")],
+        cwd=REPO, env={**os.environ, "KPI_DUCKDB_PATH": str(duckdb_path)},
+        capture_output=True, text=True, timeout=900,
+    )
+    output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    return result, set(re.findall(r"Failure in test (\w+) ", output))
+
+
+def test_funnel_quality_tests_fail_naming_the_bad_week(demo_warehouse, tmp_path):
+    untouched, corrupted = tmp_path / "untouched.duckdb", tmp_path / "corrupted.duckdb"
+    shutil.copyfile(demo_warehouse.duckdb_path, untouched)
+    shutil.copyfile(demo_warehouse.duckdb_path, corrupted)
+    weeks = sorted(demo_warehouse.funnel_weekly())
+    # A middle week with events, and another one whose win rate becomes 1.5.
+    [(missing_week,)] = demo_warehouse.query(
+        f"SELECT min(week_start) FROM marts.funnel_events WHERE week_start > DATE '{weeks[len(weeks) // 2]}'"
+    )
+    bad_rate_week = weeks[1]
+    assert weeks[0] < bad_rate_week < missing_week < weeks[-1]
+    with duckdb.connect(str(corrupted)) as connection:
+        connection.execute("UPDATE marts.funnel_weekly SET win_rate = 1.5 WHERE week_start = ?", [bad_rate_week])
+        connection.execute("DELETE FROM marts.funnel_weekly WHERE week_start = ?", [missing_week])
+
+    passed, passed_failures = _dbt_test_funnel_weekly(untouched, tmp_path / "untouched")
+    failed, failures = _dbt_test_funnel_weekly(corrupted, tmp_path / "corrupted")
+
+    assert passed.returncode == 0 and passed_failures == set(), passed.stdout[-3000:]
+    assert failed.returncode == 1, failed.stdout[-3000:]
+    assert failures == {
+        "values_between_zero_and_one_funnel_weekly_win_rate",
+        "weeks_without_gaps_funnel_weekly_week_start",
+        # funnel_events of the deleted week point at no funnel_weekly row.
+        "relationships_funnel_events_week_start__week_start__ref_funnel_weekly_",
+    }, failed.stdout[-3000:]
+    with duckdb.connect(str(corrupted), read_only=True) as connection:
+        out_of_bounds = connection.execute(
+            "SELECT week_start, win_rate FROM dbt_test__audit.values_between_zero_and_one_funnel_weekly_win_rate"
+        ).fetchall()
+        gaps = connection.execute(
+            "SELECT week_start, problem FROM dbt_test__audit.weeks_without_gaps_funnel_weekly_week_start"
+        ).fetchall()
+    assert out_of_bounds == [(bad_rate_week, 1.5)]
+    assert gaps == [(missing_week, "missing")]

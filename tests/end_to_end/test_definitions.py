@@ -17,12 +17,14 @@ RAW = {
     "raw_hubspot": ["contacts", "contact_lifecycle_history", "deals", "deal_pipeline_stages"],
     "raw_salesforce": ["lead", "lead_history", "opportunity", "opportunity_history"],
 }
-MARTS = ["funnel_weekly", "funnel_events", "persons", "cohort_conversion", "funnel_weekly_by_channel"]
+MARTS = [
+    "funnel_weekly", "funnel_events", "persons", "cohort_conversion", "funnel_weekly_by_channel", "deal_stage_history",
+]
 
 
 STAGING = [
     "stg_hubspot__contacts", "stg_hubspot__contact_lifecycle_dates", "stg_hubspot__contact_lifecycle_history",
-    "stg_hubspot__deals",
+    "stg_hubspot__deals", "stg_hubspot__deal_contacts",
     "stg_hubspot__deal_pipeline_stages", "stg_salesforce__leads", "stg_salesforce__lead_history",
     "stg_salesforce__opportunities", "stg_salesforce__opportunity_history",
 ]

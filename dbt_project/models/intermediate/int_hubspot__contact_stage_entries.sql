@@ -1,9 +1,41 @@
 {%- set mql_stages = var('hubspot_mql_stages') -%}
 {%- set sql_stages = var('hubspot_sql_stages') + var('hubspot_sql_evidence_stages') -%}
+{#- The two contact properties that may record when a contact entered a stage. -#}
+{%- set mql_properties = [] -%}
+{%- for stage in mql_stages -%}
+    {%- do mql_properties.extend(['hs_v2_date_entered_' ~ stage, 'hs_lifecyclestage_' ~ stage ~ '_date']) -%}
+{%- endfor -%}
+{%- set sql_properties = [] -%}
+{%- for stage in sql_stages -%}
+    {%- do sql_properties.extend(['hs_v2_date_entered_' ~ stage, 'hs_lifecyclestage_' ~ stage ~ '_date']) -%}
+{%- endfor -%}
 
+-- Per HubSpot contact in scope: lead / MQL / SQL entry from the lifecycle-date properties and the lifecycle history.
 with contacts as (
     select * from {{ ref('stg_hubspot__contacts') }}
+),
+
+lifecycle_dates as (
+    select * from {{ ref('stg_hubspot__contact_lifecycle_dates') }}
+),
+
+lifecycle_history as (
+    select * from {{ ref('stg_hubspot__contact_lifecycle_history') }}
+),
+
+contacts_in_scope as (
+    select * from contacts
     where not is_archived
+),
+
+-- The dates as the tested staging model parses them: an unparseable value (entered_at NULL) counts as absent.
+property_entries as (
+    select
+        contact_id,
+        min(entered_at) filter (where list_contains({{ string_list(mql_properties) }}, property)) as mql_at,
+        min(entered_at) filter (where list_contains({{ string_list(sql_properties) }}, property)) as sql_at
+    from lifecycle_dates
+    group by contact_id
 ),
 
 history_entries as (
@@ -11,34 +43,33 @@ history_entries as (
         contact_id,
         min(changed_at) filter (where list_contains({{ string_list(mql_stages) }}, lifecycle_stage)) as mql_at,
         min(changed_at) filter (where list_contains({{ string_list(sql_stages) }}, lifecycle_stage)) as sql_at
-    from {{ ref('stg_hubspot__contact_lifecycle_history') }}
+    from lifecycle_history
     group by contact_id
 ),
 
 entries as (
     select
-        contacts.contact_id,
-        contacts.email,
-        contacts.analytics_source,
-        contacts.created_at,
-        least(
-            history_entries.mql_at,
-            {% for stage in mql_stages %}{{ hubspot_stage_property_dates('contacts.properties', stage) }}{{ "," if not loop.last }}{% endfor %}
-        ) as mql_reported_at,
-        least(
-            history_entries.sql_at,
-            {% for stage in sql_stages %}{{ hubspot_stage_property_dates('contacts.properties', stage) }}{{ "," if not loop.last }}{% endfor %}
-        ) as sql_at
-    from contacts
+        contacts_in_scope.contact_id,
+        contacts_in_scope.email,
+        contacts_in_scope.analytics_source,
+        contacts_in_scope.created_at,
+        least(history_entries.mql_at, property_entries.mql_at) as mql_reported_at,
+        least(history_entries.sql_at, property_entries.sql_at) as sql_at
+    from contacts_in_scope
     left join history_entries using (contact_id)
-)
+    left join property_entries using (contact_id)
+),
 
 -- Skipped stages: reaching a later stage means reaching the earlier ones no later than that.
-select
-    contact_id,
-    email,
-    analytics_source,
-    least(created_at, mql_reported_at, sql_at) as lead_at,
-    least(mql_reported_at, sql_at) as mql_at,
-    sql_at
-from entries
+final as (
+    select
+        contact_id,
+        email,
+        analytics_source,
+        least(created_at, mql_reported_at, sql_at) as lead_at,
+        least(mql_reported_at, sql_at) as mql_at,
+        sql_at
+    from entries
+)
+
+select * from final

@@ -1,8 +1,17 @@
 {%- set mql_statuses = string_list(var('salesforce_mql_statuses')) -%}
 {%- set sql_statuses = string_list(var('salesforce_sql_statuses')) -%}
 
+-- Per Salesforce lead in scope: lead / MQL / SQL entry from the Status history, the initial status and conversion.
 with leads as (
     select * from {{ ref('stg_salesforce__leads') }}
+),
+
+lead_history as (
+    select * from {{ ref('stg_salesforce__lead_history') }}
+),
+
+leads_in_scope as (
+    select * from leads
     where not is_deleted
 ),
 
@@ -13,7 +22,7 @@ status_changes as (
         new_value,
         created_at,
         row_number() over (partition by lead_id order by created_at, lead_history_id) as change_number
-    from {{ ref('stg_salesforce__lead_history') }}
+    from lead_history
     where field_name = 'Status' and not is_deleted
 ),
 
@@ -29,17 +38,18 @@ history_entries as (
 
 entries as (
     select
-        leads.lead_id,
-        leads.email,
-        leads.lead_source,
-        leads.created_at,
+        leads_in_scope.lead_id,
+        leads_in_scope.email,
+        leads_in_scope.lead_source,
+        leads_in_scope.created_at,
         -- Without any Status change the current Status is the one the lead was created with.
-        case when history_entries.lead_id is null then leads.status else history_entries.initial_status end
+        case when history_entries.lead_id is null then leads_in_scope.status else history_entries.initial_status end
             as initial_status,
         history_entries.mql_at as mql_changed_at,
         history_entries.sql_at as sql_changed_at,
-        case when leads.is_converted then {{ local_midnight('leads.converted_date') }} end as converted_at
-    from leads
+        case when leads_in_scope.is_converted then {{ local_midnight('leads_in_scope.converted_date') }} end
+            as converted_at
+    from leads_in_scope
     left join history_entries using (lead_id)
 ),
 
@@ -58,14 +68,18 @@ stage_entries as (
             converted_at
         ) as sql_at
     from entries
-)
+),
 
 -- Skipped stages: reaching a later stage means reaching the earlier ones no later than that.
-select
-    lead_id,
-    email,
-    lead_source,
-    least(created_at, mql_reported_at, sql_at) as lead_at,
-    least(mql_reported_at, sql_at) as mql_at,
-    sql_at
-from stage_entries
+final as (
+    select
+        lead_id,
+        email,
+        lead_source,
+        least(created_at, mql_reported_at, sql_at) as lead_at,
+        least(mql_reported_at, sql_at) as mql_at,
+        sql_at
+    from stage_entries
+)
+
+select * from final

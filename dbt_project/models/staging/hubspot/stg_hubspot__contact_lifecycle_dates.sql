@@ -1,15 +1,24 @@
 -- One row per lifecycle-date property a contact carries (empty values are absent), cast tolerantly so that
 -- one malformed value is reported by a test naming its contact and property instead of aborting the run.
-select
-    contacts.id as contact_id,
-    properties.key as property,
-    properties.value ->> '$' as raw_value,
-    try_cast(properties.value ->> '$' as timestamptz) as entered_at,
-    contacts.archived as is_archived
-from {{ source('hubspot', 'contacts') }} as contacts,
-    json_each(contacts.payload -> 'properties') as properties
-where (
-        properties.key like 'hs\_v2\_date\_entered\_%' escape '\'
-        or properties.key like 'hs\_lifecyclestage\_%\_date' escape '\'
-    )
-    and nullif(properties.value ->> '$', '') is not null
+-- int_hubspot__contact_stage_entries takes its property dates from here, so the tested parse is the one counted.
+with contacts as (
+    select * from {{ source('hubspot', 'contacts') }}
+),
+
+final as (
+    select
+        contacts.id as contact_id,
+        properties.key as property,
+        properties.value ->> '$' as raw_value,
+        try_cast(properties.value ->> '$' as timestamptz) as entered_at,
+        contacts.archived as is_archived
+    from contacts,
+        json_each(contacts.payload -> 'properties') as properties
+    where (
+            properties.key like 'hs\_v2\_date\_entered\_%' escape '\'
+            or properties.key like 'hs\_lifecyclestage\_%\_date' escape '\'
+        )
+        and nullif(properties.value ->> '$', '') is not null
+)
+
+select * from final

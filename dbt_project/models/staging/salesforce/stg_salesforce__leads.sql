@@ -1,13 +1,21 @@
-select
-    "Id" as lead_id,
-    "Email" as email,
-    "Status" as status,
-    "LeadSource" as lead_source,
-    "IsConverted" as is_converted,
-    "ConvertedDate" as converted_date,
-    "ConvertedOpportunityId" as converted_opportunity_id,
-    "CreatedDate" as created_at,
-    "LastModifiedDate" as last_modified_at,
-    "IsDeleted" as is_deleted,
-    _synced_at as synced_at
-from {{ source('salesforce', 'lead') }}
+with leads as (
+    select * from {{ source('salesforce', 'lead') }}
+),
+
+final as (
+    select
+        "Id" as lead_id,
+        "Email" as email,
+        "Status" as status,
+        "LeadSource" as lead_source,
+        "IsConverted" as is_converted,
+        "ConvertedDate" as converted_date,
+        "ConvertedOpportunityId" as converted_opportunity_id,
+        "CreatedDate" as created_at,
+        "LastModifiedDate" as last_modified_at,
+        "IsDeleted" as is_deleted,
+        _synced_at as synced_at
+    from leads
+)
+
+select * from final

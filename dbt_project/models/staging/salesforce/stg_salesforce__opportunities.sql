@@ -1,14 +1,22 @@
-select
-    "Id" as opportunity_id,
-    "Name" as opportunity_name,
-    "Amount" as amount,
-    "StageName" as stage_name,
-    "IsClosed" as is_closed,
-    "IsWon" as is_won,
-    "CloseDate" as close_date,
-    "LeadSource" as lead_source,
-    "CreatedDate" as created_at,
-    "LastModifiedDate" as last_modified_at,
-    "IsDeleted" as is_deleted,
-    _synced_at as synced_at
-from {{ source('salesforce', 'opportunity') }}
+with opportunities as (
+    select * from {{ source('salesforce', 'opportunity') }}
+),
+
+final as (
+    select
+        "Id" as opportunity_id,
+        "Name" as opportunity_name,
+        "Amount"::decimal(38, 2) as amount,
+        "StageName" as stage_name,
+        "IsClosed" as is_closed,
+        "IsWon" as is_won,
+        "CloseDate" as close_date,
+        "LeadSource" as lead_source,
+        "CreatedDate" as created_at,
+        "LastModifiedDate" as last_modified_at,
+        "IsDeleted" as is_deleted,
+        _synced_at as synced_at
+    from opportunities
+)
+
+select * from final
