@@ -43,13 +43,23 @@ class Sources:
 
 def bind_sources(env: Environment) -> Sources:
     """The two sources, recorded when no credential of either is set, else live."""
+    # Further properties to sync, in either world.
+    hubspot_extras = {
+        "extra_contact_properties": env.names("HUBSPOT_EXTRA_CONTACT_PROPERTIES"),
+        "extra_deal_properties": env.names("HUBSPOT_EXTRA_DEAL_PROPERTIES"),
+    }
     if env.recorded:
-        # Imported only in fixture mode: the stand-in's dependencies are the 'standin' extra.
-        from pipeline.recorded import FixtureServer, RecordedHubSpot, RecordedSalesforce, recorded_at
+        try:  # imported only in fixture mode: the stand-in's dependencies are the 'standin' extra
+            from pipeline.recorded import FixtureServer, RecordedHubSpot, RecordedSalesforce, recorded_at
+        except ImportError as error:
+            raise ValueError(
+                f"no HubSpot or Salesforce credential is set, so the recorded fixtures would be served, but the "
+                f"stand-in cannot be imported ({error}); install it with pip install -e '.[standin]'"
+            ) from error
 
         dataset = str(env.fixtures_dir)
         return Sources(
-            hubspot=RecordedHubSpot(fixtures=FixtureServer(dataset_dir=dataset)),
+            hubspot=RecordedHubSpot(fixtures=FixtureServer(dataset_dir=dataset), **hubspot_extras),
             salesforce=RecordedSalesforce(fixtures=FixtureServer(dataset_dir=dataset)),
             data_as_of=recorded_at(dataset).isoformat(),
         )
@@ -57,8 +67,7 @@ def bind_sources(env: Environment) -> Sources:
         hubspot=LiveHubSpot(
             access_token=_secret(env, "HUBSPOT_ACCESS_TOKEN"),
             base_url=env.get("HUBSPOT_BASE_URL"),
-            extra_contact_properties=env.names("HUBSPOT_EXTRA_CONTACT_PROPERTIES"),
-            extra_deal_properties=env.names("HUBSPOT_EXTRA_DEAL_PROPERTIES"),
+            **hubspot_extras,
         ),
         salesforce=LiveSalesforce(
             client_id=_secret(env, "SALESFORCE_CLIENT_ID"),

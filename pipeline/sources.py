@@ -22,25 +22,34 @@ class MissingCredential(ValueError):
     """Live mode, but a source's credential is missing: the message names the environment variable."""
 
 
-class HubSpotSource(ConfigurableResource, ABC):
-    """HubSpot contacts, deals and pipelines: the settings the connector needs and the portal's origin."""
+class SourceResource(ConfigurableResource, ABC):
+    """A source as a raw asset uses it: the connector's settings, and the origin the warehouse is tied to."""
 
-    extra_contact_properties: list[str] = []
-    extra_deal_properties: list[str] = []
     overlap_minutes: int = 10
     max_retries: int = 5
 
     @abstractmethod
-    def connector_settings(self) -> HubSpotSettings: ...
+    def connector_settings(self) -> HubSpotSettings | SalesforceSettings: ...
 
     @abstractmethod
     def origin(self) -> str:
-        """What the warehouse's HubSpot data comes from; a warehouse never mixes two origins."""
+        """What the warehouse's data of this source comes from; a warehouse never mixes two origins."""
 
     def sync_options(self) -> dict:
-        return {
-            "overlap": timedelta(minutes=self.overlap_minutes),
-            "max_retries": self.max_retries,
+        return {"overlap": timedelta(minutes=self.overlap_minutes), "max_retries": self.max_retries}
+
+
+class HubSpotSource(SourceResource):
+    """HubSpot contacts, deals and pipelines (a portal)."""
+
+    extra_contact_properties: list[str] = []
+    extra_deal_properties: list[str] = []
+
+    @abstractmethod
+    def connector_settings(self) -> HubSpotSettings: ...
+
+    def sync_options(self) -> dict:
+        return super().sync_options() | {
             "extra_contact_properties": tuple(self.extra_contact_properties),
             "extra_deal_properties": tuple(self.extra_deal_properties),
         }
@@ -61,26 +70,16 @@ class LiveHubSpot(HubSpotSource):
         return f"HubSpot {self.base_url or HUBSPOT_DEFAULT_HOST}"
 
 
-class SalesforceSource(ConfigurableResource, ABC):
-    """Salesforce leads, their history and opportunities: the connector's settings and the org's origin."""
+class SalesforceSource(SourceResource):
+    """Salesforce leads, their history and opportunities (an org)."""
 
     api_version: str = "59.0"
-    overlap_minutes: int = 10
-    max_retries: int = 5
 
     @abstractmethod
     def connector_settings(self) -> SalesforceSettings: ...
 
-    @abstractmethod
-    def origin(self) -> str:
-        """What the warehouse's Salesforce data comes from; a warehouse never mixes two origins."""
-
     def sync_options(self) -> dict:
-        return {
-            "overlap": timedelta(minutes=self.overlap_minutes),
-            "max_retries": self.max_retries,
-            "api_version": self.api_version,
-        }
+        return super().sync_options() | {"api_version": self.api_version}
 
 
 class LiveSalesforce(SalesforceSource):

@@ -1,8 +1,9 @@
 """Fixtures shared by every layer, and the test lanes.
 
 Tests are grouped by layer: unit/, connectors/, standin/ (the recorded-fixture stand-in itself), dbt/ and
-end_to_end/. The dbt builds and the end-to-end runs are marked slow, so that `pytest -m "not slow"` is the
-fast lane of the edit-test loop. Helpers live in the package tests/support/.
+end_to_end/. The dbt builds and the end-to-end runs are marked slow (as are the generator's calibration
+tests on 20,000 persons), so that `pytest -m "not slow"` is the fast lane of the edit-test loop. Tests run on every core (pytest-xdist); the slow ones share one worker, one
+after another, since they all parse and build the one dbt project. Helpers live in the package tests/support/.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SLOW_LAYERS & set(item.path.parts):
             item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.xdist_group("dbt_project"))
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from connectors.raw_store import OriginMismatch, RawStore, StoreOutOfMemory
 from connectors.salesforce.totals import source_totals as salesforce_totals
 from connectors.sync_report import SyncReport
 from pipeline.resources import WarehouseResource
-from pipeline.sources import HubSpotSource, MissingCredential, SalesforceSource
+from pipeline.sources import HubSpotSource, MissingCredential, SalesforceSource, SourceResource
 
 OWNERS = ["team:marketing-ops"]
 SOURCE_RETRY = RetryPolicy(max_retries=3, delay=30, backoff=Backoff.EXPONENTIAL)
@@ -128,7 +128,7 @@ def report_metadata(report: SyncReport, row_count: int) -> dict:
 @dataclass(frozen=True)
 class SourceSync:
     name: str
-    resource: HubSpotSource | SalesforceSource
+    resource: SourceResource
     sync: Callable[[Any, RawStore, list[str]], dict[str, SyncReport]]
     totals: Callable[[Any, list[str]], dict[str, int]]
 

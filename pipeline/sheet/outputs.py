@@ -19,7 +19,7 @@ def write_sheet_outputs(
     week_start: date,
     language: str,
 ) -> tuple[Path, Path]:
-    """`rows` from compute_sheet_rows, `history` from weekly_history, `funnel_row` the week's row of
+    """`rows` and `history` from WeeklySheets.rows and .history, `funnel_row` the week's row of
     marts.funnel_weekly (None when there is none)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ KPI_SHEET_COLUMNS = {
 
 
 def kpi_sheet_table(sheets: Mapping[date, Sequence[SheetRow]], language: str) -> list[dict]:
-    """One dict per week and KPI, keyed by KPI_SHEET_COLUMNS; `sheets` as from compute_all_weeks."""
+    """One dict per week and KPI, keyed by KPI_SHEET_COLUMNS; `sheets` as from WeeklySheets.all_weeks."""
     return [
         {
             "week_start": week,

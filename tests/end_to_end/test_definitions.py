@@ -10,6 +10,7 @@ from dagster import AssetKey, build_schedule_context
 from dagster._utils.schedules import cron_string_iterator
 
 from pipeline.definitions import defs as load_definitions
+from pipeline.kpi_config import KpiConfigError
 from pipeline.partitions import last_complete_week, parse_report_week
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -152,3 +153,12 @@ def test_importing_the_definitions_changes_no_environment_variable_and_writes_no
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert sorted(path.name for path in tmp_path.iterdir()) == []
+
+
+def test_a_wrong_kpi_yaml_stops_the_code_location_naming_the_key(tmp_path, monkeypatch):
+    config = tmp_path / "kpi.yaml"
+    config.write_text("reporting:\n  language: fr\n", encoding="utf-8")
+    monkeypatch.setenv("KPI_CONFIG", str(config))
+    with pytest.raises(KpiConfigError) as error:
+        load_definitions()
+    assert str(error.value) == f"{config}: reporting.language: Input should be 'ja' or 'en'"

@@ -163,6 +163,7 @@ def large_dataset(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.mark.slow  # generates 20,000 persons
 def test_lead_mix_matches_the_calibration(large_dataset):
     for relative, field in (("hubspot/contacts.jsonl", None), ("salesforce/Lead.jsonl", "Lead_Intent__c")):
         records = read_jsonl(large_dataset, relative)
@@ -173,6 +174,7 @@ def test_lead_mix_matches_the_calibration(large_dataset):
         assert abs(share["archive"] - 25) <= 5, (relative, share)
 
 
+@pytest.mark.slow  # generates 20,000 persons
 def test_archive_leads_never_qualify(large_dataset):
     for contact in read_jsonl(large_dataset, "hubspot/contacts.jsonl"):
         if contact["properties"]["lead_intent"] == "archive":
@@ -194,6 +196,7 @@ def assert_funnel_rates_calibrated(root: Path) -> None:
     assert 15 <= 100 * won / closed <= 25, (won, closed)
 
 
+@pytest.mark.slow  # generates 20,000 persons
 def test_funnel_rates_match_the_calibration(large_dataset):
     assert_funnel_rates_calibrated(large_dataset)
 
@@ -202,6 +205,7 @@ def test_the_demo_dataset_itself_is_calibrated(demo):
     assert_funnel_rates_calibrated(demo)
 
 
+@pytest.mark.slow  # generates 20,000 persons
 def test_no_timestamp_lies_after_the_recording(large_dataset):
     recorded_at = parse_time(json.loads((large_dataset / "manifest.json").read_text())["recorded_at"])
     late = [
@@ -216,6 +220,7 @@ def test_no_timestamp_lies_after_the_recording(large_dataset):
     assert late == []
 
 
+@pytest.mark.slow  # generates 20,000 persons
 def test_ready_to_buy_converts_to_sql_far_more_often_than_researching(large_dataset):
     reached: dict[str, list[int]] = {"ready_to_buy": [0, 0], "researching": [0, 0]}
     for contact in read_jsonl(large_dataset, "hubspot/contacts.jsonl"):
@@ -231,6 +236,7 @@ def test_ready_to_buy_converts_to_sql_far_more_often_than_researching(large_data
     assert ready > 2 * researching, reached
 
 
+@pytest.mark.slow  # generates 20,000 persons
 def test_some_opportunities_are_still_open_and_amounts_are_realistic_jpy(large_dataset):
     opportunities = read_jsonl(large_dataset, "salesforce/Opportunity.jsonl")
     assert sum(not opportunity["IsClosed"] for opportunity in opportunities) >= 10
@@ -243,6 +249,7 @@ def test_some_opportunities_are_still_open_and_amounts_are_realistic_jpy(large_d
     assert {deal["properties"]["pipeline"] for deal in deals} == {"default", "2849331"}
 
 
+@pytest.mark.slow  # generates 20,000 persons
 def test_persons_split_between_the_crms_with_differently_spelled_emails(large_dataset):
     contacts = read_jsonl(large_dataset, "hubspot/contacts.jsonl")
     leads = {lead["Id"]: lead for lead in read_jsonl(large_dataset, "salesforce/Lead.jsonl")}
