@@ -2,8 +2,9 @@
 
 Tests are grouped by layer: unit/, connectors/, standin/ (the recorded-fixture stand-in itself), dbt/ and
 end_to_end/. The dbt builds and the end-to-end runs are marked slow (as are the generator's calibration
-tests on 20,000 persons), so that `pytest -m "not slow"` is the fast lane of the edit-test loop. Tests run on every core (pytest-xdist); the slow ones share one worker, one
-after another, since they all parse and build the one dbt project. Helpers live in the package tests/support/.
+tests on 20,000 persons), so that `pytest -m "not slow"` is the fast lane of the edit-test loop. Tests run
+on every core (pytest-xdist); those of dbt/ and end_to_end/ share one worker, one after another, since they
+all parse and build the one dbt project. Helpers live in the package tests/support/.
 """
 
 from __future__ import annotations

@@ -135,19 +135,27 @@ def _generate(seed: int, out: Path) -> Path:
     return out
 
 
-@pytest.fixture(
-    scope="session", params=["demo", "shipped", *(f"seed{seed}" for seed in GENERATED_SEEDS), "narrowed"]
-)
+# One build per configuration and test process, whatever order the tests run in (pytest would tear a
+# parametrized session fixture down whenever the next test wants another parameter).
+_BUILT: dict[str, BuiltWarehouse] = {}
+
+
+@pytest.fixture(params=["demo", "shipped", *(f"seed{seed}" for seed in GENERATED_SEEDS), "narrowed"])
 def warehouse(request, tmp_path_factory) -> BuiltWarehouse:
-    workdir = tmp_path_factory.mktemp(request.param)
-    if request.param == "demo":
-        return build_warehouse(request.param, DEMO, workdir, KpiConfig())
-    if request.param == "shipped":
-        return build_warehouse(request.param, DEMO, workdir, load_kpi_config(REPO / "kpi.yaml"))
-    if request.param == "narrowed":
-        return build_warehouse(request.param, DEMO, workdir, KpiConfig.model_validate(NARROWED_KPI))
-    dataset = _generate(int(request.param.removeprefix("seed")), workdir / "dataset")
-    return build_warehouse(request.param, dataset, workdir, KpiConfig())
+    if request.param not in _BUILT:
+        _BUILT[request.param] = _build_configuration(request.param, tmp_path_factory.mktemp(request.param))
+    return _BUILT[request.param]
+
+
+def _build_configuration(name: str, workdir: Path) -> BuiltWarehouse:
+    if name == "demo":
+        return build_warehouse(name, DEMO, workdir, KpiConfig())
+    if name == "shipped":
+        return build_warehouse(name, DEMO, workdir, load_kpi_config(REPO / "kpi.yaml"))
+    if name == "narrowed":
+        return build_warehouse(name, DEMO, workdir, KpiConfig.model_validate(NARROWED_KPI))
+    dataset = _generate(int(name.removeprefix("seed")), workdir / "dataset")
+    return build_warehouse(name, dataset, workdir, KpiConfig())
 
 
 def test_funnel_weekly_equals_the_oracle_for_every_week_and_column(warehouse):

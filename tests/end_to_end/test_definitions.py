@@ -31,12 +31,12 @@ STAGING = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def defs():
     return load_definitions()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def graph(defs):
     return defs.resolve_asset_graph()
 

@@ -48,7 +48,7 @@ def run_pipeline(
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def workdir(tmp_path_factory) -> Path:
     workdir = tmp_path_factory.mktemp("pipeline-run")
     subprocess.run(
