@@ -22,6 +22,7 @@ from tests.support.datasets import contact_record, deal_record, write_dataset  #
 SLOW_LAYERS = {"dbt", "end_to_end"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SLOW_LAYERS & set(item.path.parts):

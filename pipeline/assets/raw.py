@@ -57,10 +57,15 @@ HUBSPOT_TABLES = tables_in("raw_hubspot")
 SALESFORCE_TABLES = tables_in("raw_salesforce")
 
 
+def _asset_key(table: RawTable) -> AssetKey:
+    """Keyed [schema, table], as analysts see it in DuckDB and as the dbt sources reference it."""
+    return AssetKey([table.schema, table.table])
+
+
 def _specs(tables: list[RawTable], group: str) -> list[AssetSpec]:
     return [
         AssetSpec(
-            AssetKey([table.schema, table.table]),
+            _asset_key(table),
             description=f"{table.description} Streams {', '.join(table.streams)}; raw table `{table.name}`.",
             group_name=group,
             kinds={group, "duckdb"},
@@ -77,7 +82,7 @@ def _check_specs(tables: list[RawTable]) -> list[AssetCheckSpec]:
     return [
         AssetCheckSpec(
             COUNT_CHECK,
-            asset=AssetKey([table.schema, table.table]),
+            asset=_asset_key(table),
             description="Rows not archived/deleted in the raw table equal the source API's own total.",
         )
         for table in tables
