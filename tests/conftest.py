@@ -3,8 +3,8 @@
 Tests are grouped by layer: unit/, connectors/, standin/ (the recorded-fixture stand-in itself), dbt/ and
 end_to_end/. The dbt builds and the end-to-end runs are marked slow (as are the generator's calibration
 tests on 20,000 persons), so that `pytest -m "not slow"` is the fast lane of the edit-test loop. Tests run
-on every core (pytest-xdist); those of dbt/ and end_to_end/ share one worker, one after another, since they
-all parse and build the one dbt project. Helpers live in the package tests/support/.
+on every core (pytest-xdist), a file's tests on one worker, so that each file's expensive fixtures (a dbt
+build per configuration, the end-to-end run) are built once. Helpers live in the package tests/support/.
 """
 
 from __future__ import annotations
@@ -22,12 +22,10 @@ from tests.support.datasets import contact_record, deal_record, write_dataset  #
 SLOW_LAYERS = {"dbt", "end_to_end"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SLOW_LAYERS & set(item.path.parts):
             item.add_marker(pytest.mark.slow)
-            item.add_marker(pytest.mark.xdist_group("dbt_project"))
 
 
 @pytest.fixture

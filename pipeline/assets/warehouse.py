@@ -6,7 +6,9 @@ dbt tests appear as asset checks.
 """
 
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,9 +30,17 @@ def dbt_cli() -> DbtCliResource:
 
 
 def prepare_manifest() -> None:
-    """Parse the dbt project when there is no manifest yet or a model, macro, seed or test changed since."""
-    if _manifest_is_stale():
-        dbt_cli().cli(["parse", "--quiet"], target_path=DBT_PROJECT.target_path).wait()
+    """Parse the dbt project when there is no manifest yet or a model, macro, seed or test changed since.
+
+    The parse writes into a directory of its own and the manifest is moved into place whole, so that a
+    process loading the definitions meanwhile (the CLI beside `dagster dev`) never reads half a file.
+    """
+    if not _manifest_is_stale():
+        return
+    DBT_PROJECT.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="parse-", dir=DBT_PROJECT.manifest_path.parent) as parse_dir:
+        dbt_cli().cli(["parse", "--quiet"], target_path=Path(parse_dir)).wait()
+        os.replace(Path(parse_dir) / "manifest.json", DBT_PROJECT.manifest_path)
 
 
 def _manifest_is_stale() -> bool:
