@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from connectors.raw_store import DEFAULT_SYNC_MEMORY_LIMIT
@@ -28,7 +28,7 @@ class Environment:
     sync_memory_limit: str
     recorded: bool
     """No source credential set at all: the recorded fixtures are served instead of the real services."""
-    variables: Mapping[str, str]
+    variables: Mapping[str, str] = field(repr=False)  # holds the secrets; never printed
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Environment:

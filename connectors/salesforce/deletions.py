@@ -13,7 +13,7 @@ from connectors.raw_store import RawStore
 from connectors.salesforce.client import SalesforceClient
 from connectors.salesforce.paging import soql_id_list
 from connectors.salesforce.raw_pages import store_page
-from connectors.salesforce.shaping import RAW_TABLES
+from connectors.salesforce.shaping import SOBJECT_TABLES
 from connectors.sync_report import SyncReport
 
 # History object -> (its parent's key field, the parent's SObject).
@@ -28,8 +28,8 @@ def reconcile_children(
     if sobject not in PARENTS or "SystemModstamp" in fields:
         return
     parent_key, parent = PARENTS[sobject]
-    table = RAW_TABLES[sobject].name
-    parent_ids = store.parents_out_of_step(table, parent_key, RAW_TABLES[parent].name)
+    table = SOBJECT_TABLES[sobject].name
+    parent_ids = store.parents_out_of_step(table, parent_key, SOBJECT_TABLES[parent].name)
     for start in range(0, len(parent_ids), PARENT_IDS_PER_QUERY):
         batch = parent_ids[start:start + PARENT_IDS_PER_QUERY]
         result = client.query_all(report.stream, f"SELECT {', '.join(fields)} FROM {sobject} "

@@ -13,7 +13,7 @@ from connectors.errors import RecordShapeError
 from connectors.raw_schema import RawTable, tables_in
 
 # SObject -> its raw table, from the streams ("salesforce.<SObject>") that write each table.
-RAW_TABLES: dict[str, RawTable] = {
+SOBJECT_TABLES: dict[str, RawTable] = {
     stream.split(".", 1)[1]: table for table in tables_in("raw_salesforce") for stream in table.streams
 }
 _PARSERS = {"TIMESTAMPTZ": "datetime", "DATE": "date", "BOOLEAN": "boolean", "DOUBLE": "number"}
@@ -54,7 +54,7 @@ def shape_record(sobject: str, record: dict, synced_at: datetime, stream: str) -
         raise RecordShapeError(f"Salesforce stream {stream}: a {sobject} record has no Id "
                                f"(fields: {', '.join(sorted(record)[:12])})")
     where = f"Salesforce stream {stream}: record {record_id}"
-    declared = RAW_TABLES[sobject].typed_columns
+    declared = SOBJECT_TABLES[sobject].typed_columns
     for name, kind in declared.items():
         if kind.endswith("NOT NULL") and record.get(name) is None:
             raise RecordShapeError(f"{where}: required field {name} is missing")

@@ -13,7 +13,7 @@ from connectors.salesforce.deletions import reconcile_children
 from connectors.salesforce.paging import Cursor, build_soql, cursor_field, keyset_pages
 from connectors.salesforce.raw_pages import store_page
 from connectors.salesforce.settings import SalesforceSettings
-from connectors.salesforce.shaping import RAW_TABLES
+from connectors.salesforce.shaping import SOBJECT_TABLES
 from connectors.sync_report import SyncReport
 
 # Parents before their history, so that a history stream sees this run's deletions of its parents.
@@ -41,7 +41,7 @@ def sync_salesforce(
 
 def sync_stream(client: SalesforceClient, store: RawStore, stream: str, overlap: timedelta) -> SyncReport:
     started, calls_before = time.monotonic(), client.api_calls
-    sobject, table = STREAMS[stream], RAW_TABLES[STREAMS[stream]].name
+    sobject, table = STREAMS[stream], SOBJECT_TABLES[STREAMS[stream]].name
     stored = store.read_cursor(stream)
     start = Cursor.from_dict(stored, stream) if stored else None
     report = SyncReport(stream, mode="incremental" if start else "full", cursor_before=stored)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from connectors.raw_store import RawStore
 from connectors.salesforce import SalesforceSettings
-from connectors.salesforce.shaping import RAW_TABLES
+from connectors.salesforce.shaping import SOBJECT_TABLES
 from standin.api.server import FixtureAPI
 
 SOBJECTS = ("Lead", "LeadHistory", "Opportunity", "OpportunityHistory")
@@ -37,7 +37,7 @@ def write_records(root: Path, sobject: str, records: list[dict]) -> None:
 
 
 def raw_payloads(store: RawStore, sobject: str) -> dict[str, dict]:
-    rows = store.connection.execute(f"SELECT Id, payload FROM {RAW_TABLES[sobject].name}").fetchall()
+    rows = store.connection.execute(f"SELECT Id, payload FROM {SOBJECT_TABLES[sobject].name}").fetchall()
     return {record_id: json.loads(payload) for record_id, payload in rows}
 
 
@@ -47,7 +47,7 @@ def assert_raw_equals_dataset(store: RawStore, root: Path, sobjects=SOBJECTS) ->
         expected = {record["Id"]: record for record in read_records(root, sobject)}
         assert raw_payloads(store, sobject) == expected, sobject
         flagged = {row[0] for row in store.connection.execute(
-            f"SELECT Id FROM {RAW_TABLES[sobject].name} WHERE IsDeleted").fetchall()}
+            f"SELECT Id FROM {SOBJECT_TABLES[sobject].name} WHERE IsDeleted").fetchall()}
         assert flagged == {record_id for record_id, record in expected.items() if record["IsDeleted"]}, sobject
 
 

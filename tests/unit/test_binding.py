@@ -25,7 +25,9 @@ def test_no_credential_at_all_binds_the_recorded_sources_and_the_recording_clock
 
 def test_a_credential_binds_the_live_sources_with_secrets_by_name_only(monkeypatch):
     monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
-    resources = bind_resources(Environment.from_environ())
+    env = Environment.from_environ()
+    resources = bind_resources(env)
+    assert TOKEN not in repr(env)
     assert isinstance(resources["hubspot"], LiveHubSpot)
     assert isinstance(resources["salesforce"], LiveSalesforce)
     assert resources["kpi_config"].data_as_of is None
