@@ -15,7 +15,7 @@ the key unique (delete-then-insert per page) and the staging models' dbt tests c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 COMMON_COLUMNS = {"payload": "JSON NOT NULL", "_synced_at": "TIMESTAMPTZ NOT NULL"}
 
@@ -34,6 +34,8 @@ class RawTable:
     """The column flagging archived/deleted records, which the source does not count as live."""
     source_counts_rows: bool = True
     """The source API reports a total to check the table's live rows against."""
+    tracking_columns: dict[str, str] = field(default_factory=dict)
+    """Columns the connector sets from what it observes (a merge, a deletion), never read from the record."""
 
     @property
     def schema(self) -> str:
@@ -45,16 +47,23 @@ class RawTable:
 
     @property
     def columns(self) -> dict[str, str]:
-        return self.typed_columns | COMMON_COLUMNS
+        return self.typed_columns | self.tracking_columns | COMMON_COLUMNS
 
     @property
     def live_rows(self) -> str:
-        """A WHERE condition selecting the rows the source itself counts."""
-        return f"NOT {self.deleted_flag}" if self.deleted_flag else "TRUE"
+        """A WHERE condition selecting the rows the source itself counts (merged-away and purged ones not)."""
+        conditions = [f"NOT {self.deleted_flag}"] if self.deleted_flag else []
+        conditions += [f"{column} IS NULL" for column in self.tracking_columns]
+        return " AND ".join(conditions) or "TRUE"
 
     def ddl(self) -> str:
         columns = ", ".join(f"{name} {kind}" for name, kind in self.columns.items())
         return f"CREATE TABLE IF NOT EXISTS {self.name} ({columns})"
+
+# Set by the connectors: the id of the record a merged-away contact now lives in, and when a sweep (or
+# Salesforce's getDeleted) found a record gone without a trace. Either takes the row out of the live count.
+GONE = {"deleted_at": "TIMESTAMPTZ"}
+MERGED_OR_GONE = {"merged_into": "VARCHAR"} | GONE
 
 
 HUBSPOT_CONTACTS = RawTable(
@@ -68,12 +77,19 @@ HUBSPOT_CONTACTS = RawTable(
         "lifecyclestage": "VARCHAR",
         "hs_lead_status": "VARCHAR",
         "hs_analytics_source": "VARCHAR",
+        "salesforceleadid": "VARCHAR",
+        "salesforcecontactid": "VARCHAR",
+        "merged_object_ids": "VARCHAR[]",
         "archived": "BOOLEAN NOT NULL",
         "archived_at": "TIMESTAMPTZ",
     },
     streams=("hubspot.contacts", "hubspot.archived_contacts"),
-    description="Contacts (leads) with lifecycle-stage dates; archived ones flagged.",
+    description=(
+        "Contacts (leads) with lifecycle-stage dates; archived ones flagged, merged-away ones point at their "
+        "survivor (merged_into), ones gone without a trace (GDPR / permanent deletion) carry deleted_at."
+    ),
     deleted_flag="archived",
+    tracking_columns=MERGED_OR_GONE,
 )
 HUBSPOT_LIFECYCLE_HISTORY = RawTable(
     "raw_hubspot.contact_lifecycle_history",
@@ -104,12 +120,17 @@ HUBSPOT_DEALS = RawTable(
         "closedate": "TIMESTAMPTZ",
         "createdate": "TIMESTAMPTZ",
         "hs_lastmodifieddate": "TIMESTAMPTZ",
+        "hs_analytics_source": "VARCHAR",
         "archived": "BOOLEAN NOT NULL",
         "archived_at": "TIMESTAMPTZ",
     },
     streams=("hubspot.deals", "hubspot.archived_deals"),
-    description="Deals of every pipeline with their contact associations; archived ones flagged.",
+    description=(
+        "Deals of every pipeline with all their contact associations; archived ones flagged, ones gone "
+        "without a trace carry deleted_at."
+    ),
     deleted_flag="archived",
+    tracking_columns=GONE,
 )
 HUBSPOT_PIPELINE_STAGES = RawTable(
     "raw_hubspot.deal_pipeline_stages",
@@ -137,14 +158,16 @@ SALESFORCE_LEADS = RawTable(
         "IsConverted": "BOOLEAN",
         "ConvertedDate": "DATE",
         "ConvertedOpportunityId": "VARCHAR",
+        "ConvertedContactId": "VARCHAR",
         "CreatedDate": "TIMESTAMPTZ",
         "LastModifiedDate": "TIMESTAMPTZ",
         "SystemModstamp": "TIMESTAMPTZ",
         "IsDeleted": "BOOLEAN NOT NULL",
     },
     streams=("salesforce.Lead",),
-    description="Leads (queryAll: deleted ones flagged IsDeleted).",
+    description="Leads (queryAll: deleted ones flagged IsDeleted; purged ones carry deleted_at).",
     deleted_flag="IsDeleted",
+    tracking_columns=GONE,
 )
 SALESFORCE_LEAD_HISTORY = RawTable(
     "raw_salesforce.lead_history",
@@ -180,8 +203,9 @@ SALESFORCE_OPPORTUNITIES = RawTable(
         "IsDeleted": "BOOLEAN NOT NULL",
     },
     streams=("salesforce.Opportunity",),
-    description="Opportunities (商談) with CloseDate, IsWon, IsClosed, Amount.",
+    description="Opportunities (商談) with CloseDate, IsWon, IsClosed, Amount; purged ones carry deleted_at.",
     deleted_flag="IsDeleted",
+    tracking_columns=GONE,
 )
 SALESFORCE_OPPORTUNITY_HISTORY = RawTable(
     "raw_salesforce.opportunity_history",
@@ -221,7 +245,13 @@ def tables_in(schema: str) -> list[RawTable]:
 
 
 def create_raw_tables(connection) -> None:
-    """Create the raw schemas and tables if they do not exist (idempotent)."""
+    """Create the raw schemas and tables if they do not exist, and add columns declared since (idempotent).
+
+    A warehouse synced by an older version keeps its rows; a column added later is NULL in them.
+    """
     for table in RAW_TABLES.values():
         connection.execute(f"CREATE SCHEMA IF NOT EXISTS {table.schema}")
         connection.execute(table.ddl())
+        for name, kind in table.columns.items():
+            if not kind.endswith("NOT NULL"):
+                connection.execute(f"ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS {name} {kind}")

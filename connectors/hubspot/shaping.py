@@ -73,8 +73,22 @@ def contact_row(stream: str, record: dict, synced_at: datetime) -> dict:
             "lifecyclestage": properties.get("lifecyclestage"),
             "hs_lead_status": properties.get("hs_lead_status"),
             "hs_analytics_source": properties.get("hs_analytics_source"),
+            "salesforceleadid": properties.get("salesforceleadid") or None,
+            "salesforcecontactid": properties.get("salesforcecontactid") or None,
+            "merged_object_ids": merged_object_ids(properties),
+            "merged_into": None,
+            "deleted_at": None,
         }
     )
+
+
+def merged_object_ids(properties: dict) -> list[str]:
+    """Ids merged into this contact: ``hs_merged_object_ids`` ("1;2") and, on older portals,
+    ``hs_calculated_merged_vids`` ("1:1690000000000;2:..."), which misses chained merges
+    (fivetran/dbt_hubspot#172), hence both."""
+    ids = [part for part in (properties.get("hs_merged_object_ids") or "").split(";") if part.strip()]
+    vids = [part.split(":", 1)[0] for part in (properties.get("hs_calculated_merged_vids") or "").split(";")]
+    return list(dict.fromkeys(part.strip() for part in [*ids, *vids] if part.strip()))
 
 
 def lifecycle_history_rows(stream: str, record: dict, synced_at: datetime) -> list[dict]:
@@ -118,6 +132,8 @@ def deal_row(stream: str, record: dict, synced_at: datetime) -> dict:
             "amount": parse_amount(stream, record, properties.get("amount")),
             "dealstage": properties.get("dealstage"),
             "pipeline": properties.get("pipeline"),
+            "hs_analytics_source": properties.get("hs_analytics_source"),
+            "deleted_at": None,
         }
     )
 

@@ -59,6 +59,7 @@ def shape_record(sobject: str, record: dict, synced_at: datetime, stream: str) -
         if kind.endswith("NOT NULL") and record.get(name) is None:
             raise RecordShapeError(f"{where}: required field {name} is missing")
     row = {name: _typed(name, kind, record.get(name), where) for name, kind in declared.items()}
+    row |= dict.fromkeys(SOBJECT_TABLES[sobject].tracking_columns)
     row["payload"] = record
     row["_synced_at"] = synced_at
     return row

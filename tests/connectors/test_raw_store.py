@@ -13,7 +13,9 @@ def contact(contact_id: str, stage: str = "lead", padding: int = 0) -> dict:
     return {
         "id": contact_id, "email": f"{contact_id}@example.jp", "createdate": SYNCED, "lastmodifieddate": SYNCED,
         "lifecyclestage": stage, "hs_lead_status": None, "hs_analytics_source": None, "archived": False,
-        "archived_at": None, "payload": {"id": contact_id, "note": "x" * padding}, "_synced_at": SYNCED,
+        "archived_at": None, "salesforceleadid": None, "salesforcecontactid": None, "merged_object_ids": [],
+        "merged_into": None, "deleted_at": None,
+        "payload": {"id": contact_id, "note": "x" * padding}, "_synced_at": SYNCED,
     }
 
 
@@ -89,4 +91,22 @@ def test_a_page_beyond_the_memory_budget_stops_with_the_setting_named_and_keeps_
     )
     assert stages(store) == [("1", "lead"), ("2", "lead")]
     assert store.read_cursor("hubspot.contacts") == {"page": 1}
+    store.close()
+
+
+def test_a_warehouse_synced_before_a_column_was_declared_gains_it_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "old.duckdb"
+    connection = connect_warehouse(path)
+    connection.execute("CREATE SCHEMA raw_hubspot")
+    connection.execute("CREATE TABLE raw_hubspot.contacts (id VARCHAR NOT NULL, email VARCHAR, createdate TIMESTAMPTZ, "
+                       "lastmodifieddate TIMESTAMPTZ, lifecyclestage VARCHAR, hs_lead_status VARCHAR, "
+                       "hs_analytics_source VARCHAR, archived BOOLEAN NOT NULL, archived_at TIMESTAMPTZ, "
+                       "payload JSON NOT NULL, _synced_at TIMESTAMPTZ NOT NULL)")
+    connection.execute("INSERT INTO raw_hubspot.contacts (id, archived, payload, _synced_at) "
+                       "VALUES ('9', false, '{}', now())")
+    store = RawStore(connection)
+    store.commit_page("s", {"raw_hubspot.contacts": [contact("1")]}, None)
+    assert store.connection.execute(
+        "SELECT id, merged_into, deleted_at FROM raw_hubspot.contacts ORDER BY id").fetchall() == [
+        ("1", None, None), ("9", None, None)]
     store.close()

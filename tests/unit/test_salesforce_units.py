@@ -20,7 +20,8 @@ LEAD = {
     "attributes": {"type": "Lead", "url": "/services/data/v59.0/sobjects/Lead/00Q5g00000A1b2cEAB"},
     "Id": "00Q5g00000A1b2cEAB", "Email": " taro.yamada@example.co.jp", "Status": "Open - Not Contacted",
     "LeadSource": "Web", "IsConverted": True, "ConvertedDate": "2025-03-01",
-    "ConvertedOpportunityId": "0065g00000X1b2cEAB", "CreatedDate": "2025-01-06T09:15:00.000+0000",
+    "ConvertedOpportunityId": "0065g00000X1b2cEAB", "ConvertedContactId": "0035g00000X1b2cEAB",
+    "CreatedDate": "2025-01-06T09:15:00.000+0000",
     "LastModifiedDate": "2025-02-01T00:00:00.000+0000", "SystemModstamp": "2025-02-01T00:00:01.250+0000",
     "IsDeleted": False, "Company": "ACME",
 }
@@ -35,11 +36,11 @@ def test_lead_is_shaped_into_typed_columns_with_the_untouched_record_as_payload(
     assert row == {
         "Id": "00Q5g00000A1b2cEAB", "Email": " taro.yamada@example.co.jp", "Status": "Open - Not Contacted",
         "LeadSource": "Web", "IsConverted": True, "ConvertedDate": date(2025, 3, 1),
-        "ConvertedOpportunityId": "0065g00000X1b2cEAB",
+        "ConvertedOpportunityId": "0065g00000X1b2cEAB", "ConvertedContactId": "0035g00000X1b2cEAB",
         "CreatedDate": datetime(2025, 1, 6, 9, 15, tzinfo=UTC),
         "LastModifiedDate": datetime(2025, 2, 1, tzinfo=UTC),
         "SystemModstamp": datetime(2025, 2, 1, 0, 0, 1, 250000, tzinfo=UTC),
-        "IsDeleted": False, "payload": LEAD, "_synced_at": SYNCED_AT,
+        "IsDeleted": False, "deleted_at": None, "payload": LEAD, "_synced_at": SYNCED_AT,
     }
 
 
@@ -62,9 +63,9 @@ def test_record_without_id_is_refused_naming_the_stream():
     with pytest.raises(RecordShapeError) as error:
         shape_record("Lead", record, SYNCED_AT, "salesforce.Lead")
     assert str(error.value) == (
-        "Salesforce stream salesforce.Lead: a Lead record has no Id (fields: Company, ConvertedDate, "
-        "ConvertedOpportunityId, CreatedDate, Email, IsConverted, IsDeleted, LastModifiedDate, LeadSource, "
-        "Status, SystemModstamp, attributes)")
+        "Salesforce stream salesforce.Lead: a Lead record has no Id (fields: Company, ConvertedContactId, "
+        "ConvertedDate, ConvertedOpportunityId, CreatedDate, Email, IsConverted, IsDeleted, LastModifiedDate, "
+        "LeadSource, Status, SystemModstamp)")
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
