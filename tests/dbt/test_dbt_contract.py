@@ -23,7 +23,14 @@ import pytest
 from pipeline.kpi_config import KpiConfig, load_kpi_config
 from pipeline.kpi_config.funnel_mapping import dbt_vars
 from tests.support import REPO
-from tests.support.contract_oracle import COUNT_COLUMNS, ContractSettings, deals_in_scope, funnel_weekly, person_entries
+from tests.support.contract_oracle import (
+    COUNT_COLUMNS,
+    ContractSettings,
+    deals_in_scope,
+    funnel_weekly,
+    person_entries,
+    resolved_persons,
+)
 from tests.support.warehouse import build_raw_warehouse
 
 DBT = Path(sys.executable).parent / "dbt"
@@ -196,6 +203,19 @@ def test_persons_are_the_oracles_resolved_identities(warehouse):
     )
 
 
+def test_each_person_has_exactly_the_oracles_member_records(warehouse):
+    rows = warehouse.query(
+        "SELECT hubspot_contact_ids, salesforce_lead_ids, salesforce_contact_ids FROM marts.persons"
+    )
+    actual = sorted(
+        sorted([*(f"hubspot:{id_}" for id_ in contacts), *(f"salesforce:{id_}" for id_ in leads + people)])
+        for contacts, leads, people in rows
+    )
+
+    expected = resolved_persons(warehouse.dataset, warehouse.settings).values()
+    assert actual == sorted(sorted(members) for members in expected)
+
+
 def test_channel_breakdown_and_cohorts_add_up_to_the_weekly_funnel(warehouse):
     weekly = warehouse.funnel_weekly()
     by_channel = warehouse.query(
@@ -233,9 +253,9 @@ def test_deal_scope_of_each_configuration(warehouse):
 
 def test_funnel_events_name_every_record_behind_each_event(warehouse):
     members = {
-        person_id: [*(f"hubspot:{id_}" for id_ in contacts), *(f"salesforce:{id_}" for id_ in leads)]
-        for person_id, contacts, leads in warehouse.query(
-            "SELECT person_id, hubspot_contact_ids, salesforce_lead_ids FROM marts.persons"
+        person_id: [*(f"hubspot:{id_}" for id_ in contacts), *sorted(f"salesforce:{id_}" for id_ in leads + people)]
+        for person_id, contacts, leads, people in warehouse.query(
+            "SELECT person_id, hubspot_contact_ids, salesforce_lead_ids, salesforce_contact_ids FROM marts.persons"
         )
     }
     events = warehouse.query(

@@ -1,7 +1,9 @@
 """An independent Python reading of the KPI contract (docs/kpi-contract.md), straight from a dataset's files.
 
 It deliberately shares no code with the dbt models or the connectors: it parses the JSONL files itself,
-so that agreement between it and `marts.funnel_weekly` is evidence that both read the contract alike.
+so that agreement between it and `marts.funnel_weekly` is evidence that both read the contract alike. Given
+the recordings one warehouse synced in order (A, then B = evolve(A)), it computes what the contract says
+that warehouse must report: merged-away and deleted records are told apart as the API tells them apart.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ class ContractSettings:
 @dataclass
 class RecordEntries:
     email: str | None
-    lead: datetime
+    lead: datetime | None  # None only for a person known solely as Salesforce contacts
     mql: datetime | None = None
     sql: datetime | None = None
 
@@ -81,25 +83,96 @@ def _hubspot_stage_entry(contact: dict, stages: tuple[str, ...]) -> datetime | N
     history = contact.get("propertiesWithHistory", {}).get("lifecyclestage", [])
     candidates = []
     for stage in stages:
-        candidates.append(_instant(properties.get(f"hs_v2_date_entered_{stage}")))
-        candidates.append(_instant(properties.get(f"hs_lifecyclestage_{stage}_date")))
+        for name in (f"hs_v2_date_entered_{stage}", f"hs_date_entered_{stage}", f"hs_lifecyclestage_{stage}_date"):
+            candidates.append(_instant(properties.get(name)))
         candidates.extend(_instant(entry["timestamp"]) for entry in history if entry["value"] == stage)
     return _earliest(*candidates)
 
 
-def hubspot_records(root: Path, settings: ContractSettings) -> list[RecordEntries]:
-    records = []
+def _merged_ids(contact: dict) -> list[str]:
+    properties = contact["properties"]
+    ids = (properties.get("hs_merged_object_ids") or "").split(";")
+    vids = [part.split(":")[0] for part in (properties.get("hs_calculated_merged_vids") or "").split(";")]
+    return [merged for merged in (*ids, *vids) if merged.strip() and merged != contact["id"]]
+
+
+def _latest_by_id(recordings: list[Path], relative: str, key: str) -> dict[str, dict]:
+    """Every record any recording held, in its latest version (a later recording wins)."""
+    records: dict[str, dict] = {}
+    for root in recordings:
+        records |= {record[key]: record for record in _lines(root / relative)}
+    return records
+
+
+@dataclass
+class CrmState:
+    """What the warehouse holds in scope after syncing the recordings in order (contract §2, §3).
+
+    A record the last recording lacks was deleted without a trace (GDPR delete, recycle-bin purge), unless a
+    HubSpot survivor lists it as merged: then it lives on as a member of its last survivor. Salesforce field
+    history that aged out of a later recording stays.
+    """
+
+    contacts: dict[str, dict]  # HubSpot contacts in scope, merged-away members included
+    survivors: dict[str, str]  # contact id -> the contact it lives in (itself unless merged away)
+    deals: list[dict]
+    leads: list[dict]
+    salesforce_contacts: list[dict]
+    lead_history: list[dict]
+    opportunities: list[dict]
+    contact_roles: list[dict]
+
+    @classmethod
+    def from_recordings(cls, recordings: Path | str | list) -> CrmState:
+        roots = [Path(root) for root in recordings] if isinstance(recordings, list | tuple) else [Path(recordings)]
+        latest = roots[-1]
+        seen = _latest_by_id(roots, "hubspot/contacts.jsonl", "id")
+        live = {contact["id"]: contact for contact in _lines(latest / "hubspot" / "contacts.jsonl")}
+        merged_into = {
+            merged: contact["id"]
+            for root in roots for contact in _lines(root / "hubspot" / "contacts.jsonl")
+            for merged in _merged_ids(contact) if merged not in live
+        }
+        survivors = {contact_id: _last_survivor(contact_id, merged_into) for contact_id in seen}
+        contacts = {
+            contact_id: contact for contact_id, contact in seen.items()
+            if survivors[contact_id] in live and not live[survivors[contact_id]].get("archived")
+        }
+
+        def present(relative: str, flag: str = "IsDeleted") -> list[dict]:
+            return [record for record in _lines(latest / relative) if not record.get(flag)]
+
+        history = _latest_by_id(roots, "salesforce/LeadHistory.jsonl", "Id")
+        return cls(
+            contacts=contacts,
+            survivors={contact_id: survivors[contact_id] for contact_id in contacts},
+            deals=present("hubspot/deals.jsonl", "archived"),
+            leads=present("salesforce/Lead.jsonl"),
+            salesforce_contacts=present("salesforce/Contact.jsonl"),
+            lead_history=[row for row in history.values() if not row["IsDeleted"]],
+            opportunities=present("salesforce/Opportunity.jsonl"),
+            contact_roles=present("salesforce/OpportunityContactRole.jsonl"),
+        )
+
+
+def _last_survivor(contact_id: str, merged_into: dict[str, str]) -> str:
+    hops = 0
+    while contact_id in merged_into and hops < 100:
+        contact_id, hops = merged_into[contact_id], hops + 1
+    return contact_id
+
+
+def hubspot_records(state: CrmState, settings: ContractSettings) -> dict[str, RecordEntries]:
     sql_stages = settings.hubspot_sql_stages + settings.hubspot_sql_evidence_stages
-    for contact in _lines(root / "hubspot" / "contacts.jsonl"):
-        if contact.get("archived"):
-            continue
+    records = {}
+    for contact_id, contact in state.contacts.items():
         properties = contact["properties"]
-        records.append(_with_skipped_stages(RecordEntries(
+        records[f"hubspot:{contact_id}"] = _with_skipped_stages(RecordEntries(
             email=_normalized_email(properties.get("email")),
             lead=_instant(properties["createdate"]),
             mql=_hubspot_stage_entry(contact, settings.hubspot_mql_stages),
             sql=_hubspot_stage_entry(contact, sql_stages),
-        )))
+        ))
     return records
 
 
@@ -112,46 +185,85 @@ def _salesforce_stage_entry(
     return _earliest(from_creation, *changes)
 
 
-def salesforce_records(root: Path, settings: ContractSettings) -> list[RecordEntries]:
+def salesforce_records(state: CrmState, settings: ContractSettings) -> dict[str, RecordEntries]:
     status_changes: dict[str, list[dict]] = {}
-    for row in _lines(root / "salesforce" / "LeadHistory.jsonl"):
-        if row["Field"] == "Status" and not row["IsDeleted"]:
+    for row in state.lead_history:
+        if row["Field"] == "Status":
             status_changes.setdefault(row["LeadId"], []).append(row)
     for rows in status_changes.values():
         rows.sort(key=lambda row: (_instant(row["CreatedDate"]), row["Id"]))
     zone = ZoneInfo(settings.timezone)
-    records = []
-    for lead in _lines(root / "salesforce" / "Lead.jsonl"):
-        if lead["IsDeleted"]:
-            continue
+    records = {}
+    for lead in state.leads:
         changes = status_changes.get(lead["Id"], [])
         converted_at = None
         if lead.get("IsConverted") and lead.get("ConvertedDate"):
             converted_on = date.fromisoformat(lead["ConvertedDate"])
             converted_at = datetime.combine(converted_on, datetime.min.time(), zone)
-        records.append(_with_skipped_stages(RecordEntries(
+        records[f"salesforce:{lead['Id']}"] = _with_skipped_stages(RecordEntries(
             email=_normalized_email(lead.get("Email")),
             lead=_instant(lead["CreatedDate"]),
             mql=_salesforce_stage_entry(lead, changes, settings.salesforce_mql_statuses),
             sql=_earliest(_salesforce_stage_entry(lead, changes, settings.salesforce_sql_statuses),
                           converted_at and converted_at.astimezone(UTC)),
-        )))
+        ))
+    # Contacts tie persons together and to opportunities; they carry no stage entries of their own.
+    for contact in state.salesforce_contacts:
+        records[f"salesforce:{contact['Id']}"] = RecordEntries(email=_normalized_email(contact.get("Email")), lead=None)
     return records
 
 
-def person_entries(root: Path, settings: ContractSettings) -> list[RecordEntries]:
+def _ties(state: CrmState, records: dict[str, RecordEntries]) -> list[tuple[str, str]]:
+    """Pairs of keys that are one person (contract §3); keys of records out of scope tie nothing."""
+    ties = [(key, f"email:{record.email}") for key, record in records.items() if record.email]
+    for contact_id, contact in state.contacts.items():
+        properties = contact["properties"]
+        named = [f"hubspot:{state.survivors[contact_id]}"]
+        named += [f"salesforce:{properties[name]}" for name in ("salesforceleadid", "salesforcecontactid")
+                  if properties.get(name)]
+        ties += [(f"hubspot:{contact_id}", key) for key in named if key in records]
+    for lead in state.leads:
+        if lead.get("ConvertedContactId") and f"salesforce:{lead['ConvertedContactId']}" in records:
+            ties.append((f"salesforce:{lead['Id']}", f"salesforce:{lead['ConvertedContactId']}"))
+    return ties
+
+
+def resolved_persons(roots, settings: ContractSettings) -> dict[str, list[str]]:
+    """Person key (its smallest key: an email key sorts first) -> the record keys of its members."""
+    state = CrmState.from_recordings(roots)
+    records = hubspot_records(state, settings) | salesforce_records(state, settings)
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for first, second in _ties(state, records):
+        low, high = sorted((find(first), find(second)))
+        parent[high] = low
+    groups: dict[str, list[str]] = {}
+    for key in records:
+        groups.setdefault(find(key), []).append(key)
+    return groups
+
+
+def person_entries(roots, settings: ContractSettings) -> list[RecordEntries]:
     """One RecordEntries per person: the earliest entry of each stage across the person's records."""
-    persons: dict[str, RecordEntries] = {}
-    loners = []
-    for record in hubspot_records(root, settings) + salesforce_records(root, settings):
-        if record.email is None:
-            loners.append(record)
-            continue
-        person = persons.setdefault(record.email, RecordEntries(email=record.email, lead=record.lead))
-        person.lead = _earliest(person.lead, record.lead)
-        person.mql = _earliest(person.mql, record.mql)
-        person.sql = _earliest(person.sql, record.sql)
-    return list(persons.values()) + loners
+    state = CrmState.from_recordings(roots)
+    records = hubspot_records(state, settings) | salesforce_records(state, settings)
+    persons = []
+    for person_key, members in resolved_persons(roots, settings).items():
+        entries = [records[key] for key in members]
+        persons.append(RecordEntries(
+            email=person_key.removeprefix("email:") if person_key.startswith("email:") else None,
+            lead=_earliest(*(entry.lead for entry in entries)),
+            mql=_earliest(*(entry.mql for entry in entries)),
+            sql=_earliest(*(entry.sql for entry in entries)),
+        ))
+    return persons
 
 
 def _won_or_lost_stages(root: Path) -> dict[tuple[str, str], str]:
@@ -177,22 +289,22 @@ class Deal:
     amount: Decimal
 
 
-def deals_in_scope(root: Path, settings: ContractSettings) -> list[Deal]:
-    """Every deal the contract counts under `settings`, keyed `<system>:<id>`."""
+def deals_in_scope(roots, settings: ContractSettings) -> list[Deal]:
+    """Every deal the contract counts under `settings`, keyed `<system>:<id>`, after syncing the recordings."""
+    state = CrmState.from_recordings(roots)
+    latest = Path(roots[-1] if isinstance(roots, list | tuple) else roots)
     zone = ZoneInfo(settings.timezone)
     deals = []
     if "salesforce" in settings.deal_sources:
-        deals.extend(_salesforce_deals(root, zone))
+        deals.extend(_salesforce_deals(state, zone))
     if "hubspot" in settings.deal_sources:
-        deals.extend(_hubspot_deals(root, zone, settings))
+        deals.extend(_hubspot_deals(state, latest, zone, settings))
     return deals
 
 
-def _salesforce_deals(root: Path, zone: ZoneInfo) -> list[Deal]:
+def _salesforce_deals(state: CrmState, zone: ZoneInfo) -> list[Deal]:
     deals = []
-    for deal in _lines(root / "salesforce" / "Opportunity.jsonl"):
-        if deal["IsDeleted"]:
-            continue
+    for deal in state.opportunities:
         closed = (deal["IsClosed"] or deal["IsWon"]) and deal.get("CloseDate")
         deals.append(Deal(
             key=f"salesforce:{deal['Id']}",
@@ -204,12 +316,12 @@ def _salesforce_deals(root: Path, zone: ZoneInfo) -> list[Deal]:
     return deals
 
 
-def _hubspot_deals(root: Path, zone: ZoneInfo, settings: ContractSettings) -> list[Deal]:
-    outcomes = _won_or_lost_stages(root)
+def _hubspot_deals(state: CrmState, latest: Path, zone: ZoneInfo, settings: ContractSettings) -> list[Deal]:
+    outcomes = _won_or_lost_stages(latest)
     deals = []
-    for deal in _lines(root / "hubspot" / "deals.jsonl"):
+    for deal in state.deals:
         properties = deal["properties"]
-        if deal.get("archived") or not _hubspot_deal_in_scope(properties, settings):
+        if not _hubspot_deal_in_scope(properties, settings):
             continue
         outcome = outcomes.get((properties.get("pipeline"), properties.get("dealstage")))
         closed_at = _instant(properties.get("closedate"))
@@ -223,10 +335,10 @@ def _hubspot_deals(root: Path, zone: ZoneInfo, settings: ContractSettings) -> li
     return deals
 
 
-def deal_events(root: Path, settings: ContractSettings) -> list[tuple[date, str, Decimal]]:
+def deal_events(roots, settings: ContractSettings) -> list[tuple[date, str, Decimal]]:
     """(local date, column, won amount) for every deal created, won or lost."""
     events = []
-    for deal in deals_in_scope(root, settings):
+    for deal in deals_in_scope(roots, settings):
         events.append((deal.created_on, "opportunities", Decimal(0)))
         if deal.outcome:
             events.append((deal.closed_on, deal.outcome, deal.amount))
@@ -253,16 +365,18 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def funnel_weekly(root: str | Path, settings: ContractSettings) -> dict[date, dict]:
-    """week_start -> the funnel_weekly columns, for every week the contract reports."""
-    root = Path(root)
+def funnel_weekly(roots, settings: ContractSettings) -> dict[date, dict]:
+    """week_start -> the funnel_weekly columns, for every week the contract reports.
+
+    ``roots``: one dataset, or the recordings one warehouse synced, in order.
+    """
     zone = ZoneInfo(settings.timezone)
     dated: list[tuple[date, str, Decimal]] = []
-    for person in person_entries(root, settings):
+    for person in person_entries(roots, settings):
         for column, entered in (("new_leads", person.lead), ("mqls", person.mql), ("sqls", person.sql)):
             if entered is not None:
                 dated.append((entered.astimezone(zone).date(), column, Decimal(0)))
-    dated.extend(deal_events(root, settings))
+    dated.extend(deal_events(roots, settings))
     last_week = _monday(settings.as_of.astimezone(zone).date()) - timedelta(days=7)
     if not dated:
         return {}

@@ -46,7 +46,7 @@ hubspot_deals_in_scope as (
     from hubspot_deals
     left join hubspot_deal_pipeline_stages as stages
         on hubspot_deals.pipeline_id = stages.pipeline_id and hubspot_deals.deal_stage_id = stages.stage_id
-    where not hubspot_deals.is_archived
+    where not hubspot_deals.is_archived and not hubspot_deals.is_deleted
     {%- if pipelines is not none %}
         and list_contains({{ string_list(pipelines) }}, hubspot_deals.pipeline_id)
     {%- endif %}

@@ -10,7 +10,7 @@
     {%- do sql_properties.extend(['hs_v2_date_entered_' ~ stage, 'hs_lifecyclestage_' ~ stage ~ '_date']) -%}
 {%- endfor -%}
 
--- Per HubSpot contact in scope: lead / MQL / SQL entry from the lifecycle-date properties and the lifecycle history.
+-- Per HubSpot contact in scope (merged-away members included): lead / MQL / SQL entry from the lifecycle-date properties and the lifecycle history.
 with contacts as (
     select * from {{ ref('stg_hubspot__contacts') }}
 ),
@@ -23,9 +23,16 @@ lifecycle_history as (
     select * from {{ ref('stg_hubspot__contact_lifecycle_history') }}
 ),
 
+survivors as (
+    select * from {{ ref('int_hubspot__contact_survivors') }}
+),
+
+-- Merged-away contacts are in scope as members of their survivor, with their own dates.
 contacts_in_scope as (
-    select * from contacts
-    where not is_archived
+    select contacts.*
+    from contacts
+    inner join survivors using (contact_id)
+    where survivors.is_in_scope
 ),
 
 -- The dates as the tested staging model parses them: an unparseable value (entered_at NULL) counts as absent.

@@ -39,9 +39,13 @@ person_events as (
     inner join person_records using (person_id)
 ),
 
+-- A deal event shows one person: of the best-ranked links (converted lead, then primary contact role), the lowest id.
 deal_people as (
     select deal_key, min(person_id) as person_id
     from deal_persons
+    where link_rank = (
+        select min(ranks.link_rank) from deal_persons as ranks where ranks.deal_key = deal_persons.deal_key
+    )
     group by deal_key
 ),
 

@@ -18,11 +18,17 @@ deals as (
 members as (
     select
         person_id,
-        any_value(normalized_email) as normalized_email,
+        min(normalized_email) as normalized_email,
         coalesce(list(record_id order by record_id) filter (where source_system = 'hubspot'), [])
             as hubspot_contact_ids,
-        coalesce(list(record_id order by record_id) filter (where source_system = 'salesforce'), [])
-            as salesforce_lead_ids
+        coalesce(
+            list(record_id order by record_id) filter (where source_system = 'salesforce' and record_type = 'lead'),
+            []
+        ) as salesforce_lead_ids,
+        coalesce(
+            list(record_id order by record_id) filter (where source_system = 'salesforce' and record_type = 'contact'),
+            []
+        ) as salesforce_contact_ids
     from record_persons
     group by person_id
 ),
@@ -56,6 +62,7 @@ final as (
         members.normalized_email,
         members.hubspot_contact_ids,
         members.salesforce_lead_ids,
+        members.salesforce_contact_ids,
         stages.lead_at,
         stages.lead_source_system,
         stages.lead_source_record_id,
@@ -67,7 +74,8 @@ final as (
         stages.sql_source_record_id,
         first_opportunities.first_opportunity_at
     from members
-    inner join stages using (person_id)
+    -- A person known only as Salesforce contacts has no stage entries, yet owns opportunities.
+    left join stages using (person_id)
     left join first_opportunities using (person_id)
 )
 

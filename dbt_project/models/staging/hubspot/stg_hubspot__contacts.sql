@@ -11,8 +11,14 @@ final as (
         lifecyclestage as lifecycle_stage,
         hs_lead_status as lead_status,
         hs_analytics_source as analytics_source,
+        salesforceleadid as salesforce_lead_id,
+        salesforcecontactid as salesforce_contact_id,
+        coalesce(merged_object_ids, []) as merged_object_ids,
+        merged_into as merged_into_contact_id,
         archived as is_archived,
         archived_at,
+        deleted_at is not null as is_deleted,
+        deleted_at,
         payload -> 'properties' as properties,
         _synced_at as synced_at
     from contacts

@@ -15,6 +15,8 @@ final as (
         hs_lastmodifieddate as last_modified_at,
         archived as is_archived,
         archived_at,
+        deleted_at is not null as is_deleted,
+        deleted_at,
         payload -> 'properties' as properties,
         payload ->> '$.properties.hs_analytics_source' as analytics_source,
         _synced_at as synced_at
