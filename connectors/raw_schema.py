@@ -224,6 +224,43 @@ SALESFORCE_OPPORTUNITY_HISTORY = RawTable(
     description="Stage/amount history of opportunities; its stage periods are marts.deal_stage_history.",
     deleted_flag="IsDeleted",
 )
+SALESFORCE_CONTACTS = RawTable(
+    "raw_salesforce.contact",
+    key=("Id",),
+    typed_columns={
+        "Id": "VARCHAR NOT NULL",
+        "Email": "VARCHAR",
+        "AccountId": "VARCHAR",
+        "LeadSource": "VARCHAR",
+        "CreatedDate": "TIMESTAMPTZ",
+        "LastModifiedDate": "TIMESTAMPTZ",
+        "SystemModstamp": "TIMESTAMPTZ",
+        "IsDeleted": "BOOLEAN NOT NULL",
+    },
+    streams=("salesforce.Contact",),
+    description="Contacts (people of accounts, converted leads among them); purged ones carry deleted_at.",
+    deleted_flag="IsDeleted",
+    tracking_columns=GONE,
+)
+SALESFORCE_OPPORTUNITY_CONTACT_ROLES = RawTable(
+    "raw_salesforce.opportunity_contact_role",
+    key=("Id",),
+    typed_columns={
+        "Id": "VARCHAR NOT NULL",
+        "OpportunityId": "VARCHAR NOT NULL",
+        "ContactId": "VARCHAR",
+        "IsPrimary": "BOOLEAN",
+        "Role": "VARCHAR",
+        "CreatedDate": "TIMESTAMPTZ",
+        "LastModifiedDate": "TIMESTAMPTZ",
+        "SystemModstamp": "TIMESTAMPTZ",
+        "IsDeleted": "BOOLEAN NOT NULL",
+    },
+    streams=("salesforce.OpportunityContactRole",),
+    description="The contacts of each opportunity (IsPrimary first); purged ones carry deleted_at.",
+    deleted_flag="IsDeleted",
+    tracking_columns=GONE,
+)
 
 RAW_TABLES: dict[str, RawTable] = {
     table.name: table
@@ -236,6 +273,8 @@ RAW_TABLES: dict[str, RawTable] = {
         SALESFORCE_LEAD_HISTORY,
         SALESFORCE_OPPORTUNITIES,
         SALESFORCE_OPPORTUNITY_HISTORY,
+        SALESFORCE_CONTACTS,
+        SALESFORCE_OPPORTUNITY_CONTACT_ROLES,
     )
 }
 
