@@ -13,8 +13,10 @@ final as (
         closedate as closed_at,
         createdate as created_at,
         hs_lastmodifieddate as last_modified_at,
-        archived as is_archived,
+        -- Archived, or gone without a trace (GDPR / permanent deletion, found by a sweep: deleted_at).
+        archived or deleted_at is not null as is_archived,
         archived_at,
+        deleted_at,
         payload -> 'properties' as properties,
         payload ->> '$.properties.hs_analytics_source' as analytics_source,
         _synced_at as synced_at
