@@ -35,7 +35,9 @@ def position_stream(stream: str) -> str:
 def track_purges(client: SalesforceClient, store: RawStore, report: SyncReport, sobject: str, describe: dict,
                  load_began: datetime | None) -> None:
     """After the stream's pages: flag this window's purged records (see the module docstring)."""
-    if not describe.get("replicateable", False) or load_began is None:
+    # Only tables that can carry deleted_at: field history is never swept, whatever describe says.
+    trackable = "deleted_at" in SOBJECT_TABLES[sobject].tracking_columns
+    if not (trackable and describe.get("replicateable", False)) or load_began is None:
         return
     stored = store.read_cursor(position_stream(report.stream))
     if stored is None and report.mode == "full":
