@@ -224,7 +224,6 @@ SALESFORCE_OPPORTUNITY_HISTORY = RawTable(
     description="Stage/amount history of opportunities; its stage periods are marts.deal_stage_history.",
     deleted_flag="IsDeleted",
 )
-
 SALESFORCE_CONTACTS = RawTable(
     "raw_salesforce.contact",
     key=("Id",),

@@ -154,6 +154,51 @@ class RawStore:
             "ORDER BY 1"
         ).fetchall()]
 
+    def flag_gone(self, table: str, deleted_at: dict[str, datetime], stream: str, position: dict) -> int:
+        """Set deleted_at on the stored rows among `deleted_at`'s ids not flagged yet and write `position` as
+        `stream`'s cursor, in one transaction. Returns how many of those rows were live (not IsDeleted)."""
+        gone = [{"Id": record_id, "deleted_at": moment} for record_id, moment in deleted_at.items()]
+        self.connection.execute(
+            "CREATE OR REPLACE TEMP TABLE _gone AS SELECT gone.* FROM (SELECT unnest(from_json_strict(?, "
+            """'[{"Id": "VARCHAR", "deleted_at": "TIMESTAMPTZ"}]')) AS gone)""",
+            [json.dumps(gone, default=_json_default)],
+        )
+        return self._apply_gone(table, stream, position)
+
+    def start_live_ids(self) -> None:
+        """Begin an Id sweep: the ids the source lists as live are staged aside, page by page (add_live_ids)."""
+        self.connection.execute("CREATE OR REPLACE TEMP TABLE _live_ids (Id VARCHAR)")
+
+    def add_live_ids(self, ids: list[str]) -> None:
+        # Ids travel as one JSON string: a bound Python list makes DuckDB probe for pandas per item.
+        self.connection.execute("INSERT INTO _live_ids SELECT unnest(from_json(?, '[\"VARCHAR\"]'))",
+                                [json.dumps(ids)])
+
+    def flag_absent(self, table: str, swept_at: datetime, stream: str, position: dict) -> int:
+        """After an Id sweep: flag deleted_at = `swept_at` on the stored live rows the source no longer lists and
+        write `position` as `stream`'s cursor, in one transaction. Returns how many rows were flagged."""
+        self.connection.execute(
+            f"CREATE OR REPLACE TEMP TABLE _gone AS SELECT Id, ?::TIMESTAMPTZ AS deleted_at FROM {table} "
+            "WHERE NOT IsDeleted AND Id NOT IN (SELECT Id FROM _live_ids)",
+            [swept_at],
+        )
+        return self._apply_gone(table, stream, position)
+
+    def _apply_gone(self, table: str, stream: str, position: dict) -> int:
+        unflagged = f"{table}.Id = _gone.Id AND {table}.deleted_at IS NULL"
+        self.connection.execute("BEGIN TRANSACTION")
+        try:
+            live = self.connection.execute(
+                f"SELECT count(*) FROM {table}, _gone WHERE {unflagged} AND NOT {table}.IsDeleted"
+            ).fetchone()[0]
+            self.connection.execute(f"UPDATE {table} SET deleted_at = _gone.deleted_at FROM _gone WHERE {unflagged}")
+            self._write_cursor(stream, position)
+            self.connection.execute("COMMIT")
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        return live
+
     def commit_page(
         self,
         stream: str,

@@ -1,4 +1,4 @@
-"""The week-over-week alarm on new leads, an asset check beyond dbt's own tests.
+"""The week-over-week alarm on new leads and the Lead Status history warning, asset checks beyond dbt's tests.
 
 Every other rule on the funnel (rates within [0, 1], no missing week) is a dbt test in marts/_marts.yml;
 the raw tables' freshness is their assets' FreshnessPolicy (pipeline/assets/raw.py).
@@ -13,7 +13,10 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
+from pipeline.status_history import lead_status_history
+
 FUNNEL_WEEKLY = AssetKey(["marts", "funnel_weekly"])
+SALESFORCE_LEAD_HISTORY = AssetKey(["raw_salesforce", "lead_history"])
 NEW_LEADS_DROP_WARNING = 0.5
 
 
@@ -41,3 +44,20 @@ def new_leads_week_over_week(context: AssetCheckExecutionContext, duckdb: DuckDB
     )
 
 
+
+
+@asset_check(
+    asset=SALESFORCE_LEAD_HISTORY,
+    description=(
+        "Warns when the org has leads but no Lead Status history (an admin must track the field): MQL/SQL "
+        "entries of Salesforce leads are then dated by the KPI contract's fallback (creation date)."
+    ),
+)
+def lead_status_history_tracked(context: AssetCheckExecutionContext, duckdb: DuckDBResource) -> AssetCheckResult:
+    with duckdb.get_connection() as connection:
+        history = lead_status_history(connection)
+    return AssetCheckResult(
+        passed=not history.missing,
+        severity=AssetCheckSeverity.WARN,
+        metadata={"leads": history.leads, "status_history_rows": history.status_rows},
+    )

@@ -23,7 +23,7 @@ from dagster import (
 from pipeline.assets.raw import hubspot_raw, salesforce_raw
 from pipeline.assets.reporting import build_kpi_sheet_asset
 from pipeline.assets.warehouse import build_warehouse_assets, dbt_cli, prepare_manifest
-from pipeline.checks import new_leads_week_over_week
+from pipeline.checks import lead_status_history_tracked, new_leads_week_over_week
 from pipeline.environment import Environment
 from pipeline.partitions import report_weeks
 from pipeline.preflight import load_run_inputs
@@ -113,7 +113,7 @@ def build_definitions(env: Environment, resources: dict | None = None) -> Defini
     )
     return Definitions(
         assets=[hubspot_raw, salesforce_raw, build_warehouse_assets(), build_kpi_sheet_asset(weeks, inputs.timezone)],
-        asset_checks=[new_leads_week_over_week],
+        asset_checks=[new_leads_week_over_week, lead_status_history_tracked],
         jobs=[weekly_kpi_job],
         # Mondays 09:00 in kpi.yaml's time zone, for the partition (report week) that has just ended.
         schedules=[build_schedule_from_partitioned_job(weekly_kpi_job, hour_of_day=9, minute_of_hour=0)],

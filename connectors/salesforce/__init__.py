@@ -1,4 +1,4 @@
-"""Salesforce connector: Lead, LeadHistory, Opportunity, OpportunityHistory into raw_salesforce."""
+"""Salesforce connector: Lead, LeadHistory, Contact, Opportunity, OpportunityHistory, OpportunityContactRole."""
 
 from connectors.salesforce.settings import SalesforceSettings
 from connectors.salesforce.sync import STREAMS, sync_salesforce

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import suppress
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -48,6 +51,10 @@ class QueryLocatorExpired(SyncError):
     """A nextRecordsUrl is no longer valid (Salesforce drops idle or surplus query cursors)."""
 
 
+class ReplicationWindowRefused(SyncError):
+    """getDeleted refused its window (INVALID_REPLICATION_DATE): it reaches past the org's delete log."""
+
+
 def http_session(ca_file: str | None) -> requests.Session:
     session = requests.Session()
     if ca_file:
@@ -77,7 +84,9 @@ class SalesforceClient:
         self.api_calls = 0  # HTTP requests sent, retries and logins included
         self._session = http_session(settings.ca_file)
         self._session.hooks["response"].append(self._remember_retry_after)
+        self._session.hooks["response"].append(self._remember_server_time)
         self._retry_after: str | None = None
+        self.server_time: datetime | None = None  # the Date of the latest response: the org's clock, not ours
         self._connection: Salesforce | None = None
         self._timeout = settings.request_timeout_s
 
@@ -94,6 +103,16 @@ class SalesforceClient:
         """First page of a queryAll (deleted rows included)."""
         return self._call(stream, "queryAll",
                           lambda sf: sf.query(soql, include_deleted=True, timeout=self._timeout))
+
+    def query(self, stream: str, soql: str) -> dict:
+        """First page of a query (live records only, unlike queryAll)."""
+        return self._call(stream, "query", lambda sf: sf.query(soql, timeout=self._timeout))
+
+    def get_deleted(self, stream: str, sobject: str, start: datetime, end: datetime) -> dict:
+        """getDeleted: {"deletedRecords": [{"id", "deletedDate"}], "earliestDateAvailable", "latestDateCovered"}."""
+        window = {"start": _utc_text(start), "end": _utc_text(end)}
+        return self._call(stream, f"getDeleted {sobject}", lambda sf: sf.restful(
+            f"sobjects/{sobject}/deleted/", params=window, timeout=self._timeout))
 
     def count(self, stream: str, sobject: str) -> int:
         """Records of `sobject` that are not deleted, as the API counts them (SELECT COUNT())."""
@@ -155,6 +174,10 @@ class SalesforceClient:
     def _remember_retry_after(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self._retry_after = response.headers.get("Retry-After")
 
+    def _remember_server_time(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        with suppress(KeyError, TypeError, ValueError):  # without a readable Date, keep the last good reading
+            self.server_time = parsedate_to_datetime(response.headers["Date"]).astimezone(UTC)
+
     def _parsed_retry_after(self) -> float | None:
         if self._retry_after is None:
             return None
@@ -162,6 +185,10 @@ class SalesforceClient:
             return Retry().parse_retry_after(self._retry_after)
         except InvalidHeader:  # not RFC 9110 seconds or HTTP-date: fall back to exponential backoff
             return None
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 def _sync_error(stream: str, operation: str, error: SalesforceError | requests.HTTPError) -> SyncError:
@@ -174,6 +201,8 @@ def _sync_error(stream: str, operation: str, error: SalesforceError | requests.H
             f"{message}); the sync stopped, pages stored before this call are kept with their cursor. "
             "Re-run once the rolling 24-hour allowance has room."
         )
+    if code == "INVALID_REPLICATION_DATE":
+        return ReplicationWindowRefused(f"Salesforce stream {stream}: {operation} refused its window ({message})")
     if code == "INVALID_QUERY_LOCATOR":
         return QueryLocatorExpired(f"Salesforce stream {stream}: {operation}: query locator gone ({message})")
     if isinstance(error, SalesforceMalformedRequest | SalesforceRefusedRequest | SalesforceResourceNotFound):

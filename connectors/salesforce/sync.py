@@ -11,17 +11,20 @@ from connectors.raw_store import RawStore
 from connectors.salesforce.client import SalesforceClient
 from connectors.salesforce.deletions import reconcile_children
 from connectors.salesforce.paging import Cursor, build_soql, cursor_field, keyset_pages
+from connectors.salesforce.purges import track_purges
 from connectors.salesforce.raw_pages import store_page
 from connectors.salesforce.settings import SalesforceSettings
 from connectors.salesforce.shaping import SOBJECT_TABLES
 from connectors.sync_report import SyncReport
 
-# Parents before their history, so that a history stream sees this run's deletions of its parents.
+# Parents before their children (history, contact roles), so that a child stream sees this run's parents.
 STREAMS = {
     "salesforce.Lead": "Lead",
     "salesforce.LeadHistory": "LeadHistory",
+    "salesforce.Contact": "Contact",
     "salesforce.Opportunity": "Opportunity",
     "salesforce.OpportunityHistory": "OpportunityHistory",
+    "salesforce.OpportunityContactRole": "OpportunityContactRole",
 }
 
 
@@ -45,7 +48,9 @@ def sync_stream(client: SalesforceClient, store: RawStore, stream: str, overlap:
     stored = store.read_cursor(stream)
     start = Cursor.from_dict(stored, stream) if stored else None
     report = SyncReport(stream, mode="incremental" if start else "full", cursor_before=stored)
-    fields = [field["name"] for field in client.describe(stream, sobject)["fields"]]
+    described = client.describe(stream, sobject)
+    load_began = client.server_time
+    fields = [field["name"] for field in described["fields"]]
     field = cursor_field(fields, stream)
     if start and start.field != field:
         raise SyncError(f"Salesforce stream {stream}: the stored cursor pages by {start.field}, describe now "
@@ -58,6 +63,7 @@ def sync_stream(client: SalesforceClient, store: RawStore, stream: str, overlap:
     for records, cursor in pages:
         store_page(store, report, sobject, table, records, cursor)
     reconcile_children(client, store, report, sobject, fields)
+    track_purges(client, store, report, sobject, described, load_began)
     report.api_calls = client.api_calls - calls_before
     report.api_budget_remaining = client.budget_remaining
     report.cursor_after = store.read_cursor(stream)

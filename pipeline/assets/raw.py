@@ -191,6 +191,6 @@ def hubspot_raw(context: AssetExecutionContext, hubspot: HubSpotSource, duckdb: 
     name="salesforce_raw",
 )
 def salesforce_raw(context: AssetExecutionContext, salesforce: SalesforceSource, duckdb: WarehouseResource):
-    """Sync Salesforce Lead, LeadHistory, Opportunity and OpportunityHistory into raw_salesforce."""
+    """Sync Salesforce Lead, LeadHistory, Contact, Opportunity, OpportunityHistory and OpportunityContactRole."""
     source = SourceSync("salesforce", salesforce, salesforce_connector.sync_salesforce, salesforce_totals)
     yield from _materialize(context, duckdb, source)

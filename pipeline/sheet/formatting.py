@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from pipeline.kpi_config.sheet_config import KpiDefinition, Unit
-from pipeline.sheet.labels import STATUS, UNDEFINED, UNIT_SUFFIX, term
+from pipeline.sheet.labels import DATA_SOURCE_NOTES, STATUS, UNDEFINED, UNIT_SUFFIX, term
 from pipeline.sheet.rows import SheetRow
 
 _BENCHMARK_UNIT = {"ja": {"rate": "%", "yen": "円"}, "en": {"rate": "%", "yen": " JPY"}}
+
+
+def data_source_text(row: SheetRow, language: str) -> str:
+    """The データソース cell: the configured source, and how its data is dated when a fallback is in use."""
+    source = term(row.kpi.data_source, language)
+    if row.data_source_note is None:
+        return source
+    return f"{source} ({DATA_SOURCE_NOTES[language][row.data_source_note]})"
 
 
 def kpi_label(kpi: KpiDefinition, language: str) -> str:
@@ -54,7 +62,7 @@ def row_cells(row: SheetRow, language: str, grouping: bool = False) -> list[str]
         format_value(row.actual, row.unit, grouping),
         format_pct(row.attainment_pct),
         format_pct(row.wow_pct),
-        term(row.kpi.data_source, language),
+        data_source_text(row, language),
         term(row.kpi.review_frequency, language),
         row.kpi.owner or UNDEFINED,
         benchmark_text(row, language),

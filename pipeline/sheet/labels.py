@@ -64,6 +64,13 @@ NOTES = {
 }
 
 
+# Appended to a KPI's データソース cell when its data is dated by a fallback (pipeline/status_history.py).
+DATA_SOURCE_NOTES = {
+    "ja": {"no_status_history": "Salesforce ステータス履歴なし: 作成日で代用"},
+    "en": {"no_status_history": "no Salesforce Status history: creation date used"},
+}
+
+
 def term(value: str, language: str) -> str:
     """A configured Japanese label (data source, review cadence) in the sheet's language."""
     return _ENGLISH_TERMS.get(value, value) if language == "en" else value

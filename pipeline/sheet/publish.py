@@ -16,6 +16,7 @@ from pipeline.sheet.rows import SheetRow, WeeklySheets
 from pipeline.sheet.table import KPI_SHEET_COLUMNS, KPI_SHEET_TABLE, kpi_sheet_table
 from pipeline.sheet.targets import TargetPlan
 from pipeline.sheet.warehouse_io import fetch_dicts, replace_table
+from pipeline.status_history import lead_status_history
 
 
 class MissingReportWeek(ValueError):
@@ -43,8 +44,11 @@ def publish_weekly_sheet(
     """Write kpi_sheet_<week>.xlsx/.csv into `out_dir` and replace reporting.kpi_sheet (all weeks)."""
     funnel_rows = fetch_dicts(duckdb, "SELECT * FROM marts.funnel_weekly ORDER BY week_start")
     funnel_row = _funnel_row(funnel_rows, week)
+    with duckdb.get_connection() as connection:
+        no_status_history = lead_status_history(connection).missing
     sheets = WeeklySheets(
-        funnel_rows, config, spend, fetch_dicts(duckdb, "SELECT * FROM reference.industry_benchmarks")
+        funnel_rows, config, spend, fetch_dicts(duckdb, "SELECT * FROM reference.industry_benchmarks"),
+        no_status_history,
     )
     rows = sheets.rows(week)
     table = kpi_sheet_table(sheets.all_weeks(), config.language)

@@ -14,6 +14,7 @@ from typing import Literal
 from pipeline.kpi_config.sheet_config import RATE_KPIS, KpiDefinition, SheetConfig, StatusThresholds, Unit
 from pipeline.sheet.actuals import index_funnel_rows, kpi_actual
 from pipeline.sheet.targets import TargetPlan, plan_targets
+from pipeline.status_history import NO_STATUS_HISTORY, STATUS_HISTORY_KPIS
 
 Status = Literal["on_track", "at_risk", "off_track"]
 TREND_WEEKS = 12
@@ -29,6 +30,7 @@ class SheetRow:
     benchmark_low: float | None
     benchmark_high: float | None
     status: Status | None
+    data_source_note: str | None = None  # a DATA_SOURCE_NOTES code, e.g. no_status_history
 
     @property
     def unit(self) -> Unit:
@@ -60,8 +62,9 @@ def status_of(attainment: float | None, thresholds: StatusThresholds) -> Status 
 class WeeklySheets:
     """The sheet of any report week, its KPIs' 12-week history, and every week's sheet, from one target plan.
 
-    `funnel_rows` are rows of marts.funnel_weekly, `spend` the weekly spend (None: no spend CSV) and
-    `benchmarks` the rows of reference.industry_benchmarks.
+    `funnel_rows` are rows of marts.funnel_weekly, `spend` the weekly spend (None: no spend CSV),
+    `benchmarks` the rows of reference.industry_benchmarks and `no_status_history` whether the Salesforce
+    org lacks Lead Status history (pipeline/status_history.py).
     """
 
     def __init__(
@@ -70,12 +73,14 @@ class WeeklySheets:
         config: SheetConfig,
         spend: Mapping[date, float] | None = None,
         benchmarks: Iterable[Mapping] | None = None,
+        no_status_history: bool = False,
     ):
         self.funnel = index_funnel_rows(funnel_rows)
         self.config = config
         self.spend = spend
         self.plan: TargetPlan = plan_targets(config)
         self.benchmarks = {row["metric"]: row for row in benchmarks or ()}
+        self.no_status_history = no_status_history
 
     def rows(self, week_start: date) -> list[SheetRow]:
         """The sheet for the report week starting on Monday `week_start`."""
@@ -111,6 +116,7 @@ class WeeklySheets:
             benchmark_low=low,
             benchmark_high=high,
             status=status_of(attainment, self.config.status_thresholds),
+            data_source_note=NO_STATUS_HISTORY if self.no_status_history and kpi.id in STATUS_HISTORY_KPIS else None,
         )
 
     def _benchmark_range(self, kpi_id: str) -> tuple[float | None, float | None]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from pipeline.sheet.formatting import benchmark_text, kpi_label, status_text
+from pipeline.sheet.formatting import benchmark_text, data_source_text, kpi_label, status_text
 from pipeline.sheet.labels import COLUMNS, NOTES, SHEET_NAMES, STATUS, UNDEFINED, term
 from pipeline.sheet.rows import SheetRow
 from pipeline.sheet.xlsx_formats import Formats, write_number_or_undefined
@@ -67,7 +67,7 @@ def _write_kpi_row(sheet, formats: Formats, number: int, row: SheetRow, language
         write_number_or_undefined(sheet, formats, number, column, value, formats.for_unit(row.unit, value))
     for column, value in ((3, row.attainment_pct), (4, row.wow_pct)):
         write_number_or_undefined(sheet, formats, number, column, value, formats.percent)
-    texts = (term(row.kpi.data_source, language), term(row.kpi.review_frequency, language),
+    texts = (data_source_text(row, language), term(row.kpi.review_frequency, language),
              row.kpi.owner or UNDEFINED, benchmark_text(row, language), status_text(row, language))
     for column, text in enumerate(texts, start=5):
         sheet.write_string(number, column, text, formats.text)

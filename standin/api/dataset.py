@@ -11,8 +11,10 @@ from typing import Any
 
 from standin.api.dataset_files import (
     DatasetError,
+    check_deleted_record,
     check_record,
     dataset_files,
+    deleted_files,
     numbered_lines,
     read_json_file,
 )
@@ -48,6 +50,8 @@ class Dataset:
     hubspot: dict[str, list[dict]] = field(default_factory=dict)  # "contacts" / "deals" / "owners"
     hubspot_pipelines: dict = field(default_factory=lambda: {"results": []})
     salesforce: dict[str, list[dict]] = field(default_factory=dict)  # SObject name -> records
+    # SObject name -> what getDeleted reports: {"id", "deletedDate"} of records purged or in the recycle bin
+    salesforce_deleted: dict[str, list[dict]] = field(default_factory=dict)
     _version: int = field(default=0, init=False, repr=False)
     _derived: dict[str, tuple[tuple, Any]] = field(default_factory=dict, init=False, repr=False)
     _derived_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -102,6 +106,12 @@ class Dataset:
                 check_record(source, name, record, f"{path}:{number}")
                 records.append(record)
             (dataset.hubspot if source == "hubspot" else dataset.salesforce)[name] = records
+        for sobject, path in deleted_files(root):
+            entries = []
+            for number, entry in numbered_lines(path):
+                check_deleted_record(entry, f"{path}:{number}", parse_utc)
+                entries.append(entry)
+            dataset.salesforce_deleted[sobject] = entries
         return dataset
 
 

@@ -12,9 +12,13 @@ SALESFORCE_FILES = {
     f"{sobject}.jsonl": required
     for sobject, required in (
         ("Lead", True), ("LeadHistory", True), ("Opportunity", True), ("OpportunityHistory", True),
-        ("User", False), ("Contact", False), ("Campaign", False),
+        ("User", False), ("Contact", False), ("Campaign", False), ("OpportunityContactRole", False),
     )
 }
+# salesforce/deleted/<SObject>.jsonl: what getDeleted reports of a replicateable object (history objects are not).
+DELETED_FOLDER = "deleted"
+DELETED_FILES = {f"{sobject}.jsonl" for sobject in ("Lead", "Opportunity", "Contact", "OpportunityContactRole",
+                                                    "Campaign")}
 _HUBSPOT_RECORD_FILES = {"contacts", "deals"}  # owners have no 'properties'
 _JSON_TYPE_NAMES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
 
@@ -29,6 +33,8 @@ def dataset_files(root: Path) -> Iterator[tuple[str, str, Path]]:
         folder = root / source
         present = sorted(path for path in folder.iterdir() if not path.name.startswith(".")) if folder.is_dir() else []
         for path in present:
+            if source == "salesforce" and path.name == DELETED_FOLDER and path.is_dir():
+                continue
             if path.name not in expected or not path.is_file():
                 raise DatasetError(
                     f"{path}: not a file of the dataset layout (a {source}/ folder holds {', '.join(expected)};"
@@ -38,7 +44,19 @@ def dataset_files(root: Path) -> Iterator[tuple[str, str, Path]]:
             if required and not (folder / name).is_file():
                 raise DatasetError(f"{folder / name}: missing (required by the dataset layout, see fixtures/README.md)")
         for path in present:
-            yield source, path.name.removesuffix(".jsonl").removesuffix(".json"), path
+            if path.is_file():
+                yield source, path.name.removesuffix(".jsonl").removesuffix(".json"), path
+
+
+def deleted_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """(SObject, path) of every salesforce/deleted/<SObject>.jsonl, after checking the folder holds only those."""
+    folder = root / "salesforce" / DELETED_FOLDER
+    present = sorted(path for path in folder.iterdir() if not path.name.startswith(".")) if folder.is_dir() else []
+    for path in present:
+        if path.name not in DELETED_FILES or not path.is_file():
+            raise DatasetError(f"{path}: not a file of the dataset layout (salesforce/{DELETED_FOLDER}/ holds "
+                               f"{', '.join(sorted(DELETED_FILES))}; see fixtures/README.md)")
+        yield path.name.removesuffix(".jsonl"), path
 
 
 def read_json_file(path: Path):
@@ -71,13 +89,24 @@ def _json_object(line: str, where: str) -> dict:
     return value
 
 
+def check_deleted_record(record: dict, where: str, parse_time) -> None:
+    """A getDeleted entry: {"id": "<record Id>", "deletedDate": "<date-time>"}."""
+    if not isinstance(record.get("id"), str) or not record["id"]:
+        raise DatasetError(f"{where}: deleted record without an 'id' string")
+    try:
+        parse_time(record["deletedDate"])
+    except (KeyError, AttributeError, TypeError, ValueError):
+        raise DatasetError(f"{where}: deleted record {record['id']!r} without a 'deletedDate' date-time") from None
+
+
 def check_record(source: str, name: str, record: dict, where: str) -> None:
     """The keys the API handlers rely on, checked here so that a bad record fails the load, not a request."""
     if source == "salesforce":
         if not isinstance(record.get("Id"), str) or not record["Id"]:
             raise DatasetError(f"{where}: Salesforce record without an 'Id' string")
-        if not isinstance(record.get("attributes"), dict):
-            raise DatasetError(f"{where}: Salesforce record {record['Id']!r} without an 'attributes' object")
+        # Bulk-API exports carry no 'attributes'; the REST stand-in adds them as the real API always does.
+        if "attributes" in record and not isinstance(record["attributes"], dict):
+            raise DatasetError(f"{where}: Salesforce record {record['Id']!r}: 'attributes' is not an object")
         return
     if name not in _HUBSPOT_RECORD_FILES:
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import email.utils
 import logging
 import secrets
 import shutil
@@ -11,7 +12,7 @@ import ssl
 import tempfile
 import threading
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -215,6 +216,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(response.body)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header: the stand-in's clock is its recording's, so clients read recorded_at as server time."""
+        return email.utils.format_datetime(self.server.api.now.astimezone(UTC), usegmt=True)
 
     def log_message(self, format: str, *args) -> None:
         logger.debug("%s %s", self.address_string(), format % args)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from standin.generator import hubspot_records, salesforce_records
+from standin.generator import hubspot_records, salesforce_people, salesforce_records
 from standin.generator.deal_plan import DealPlan, plan_deal
 from standin.generator.formats import DAY, HOUR, parse_epoch
 from standin.generator.hubspot_records import HubSpotOwner
 from standin.generator.ids import RecordIds
+from standin.generator.journey import OPPORTUNITY
 from standin.generator.person import Person, spellings
 from standin.generator.salesforce_records import Conversion, mark_deleted
 
@@ -19,6 +20,19 @@ DUPLICATE_DELETED_RATE = 0.5
 LEAD_DELETED_RATE = 0.01
 OPPORTUNITY_DELETED_RATE = 0.15
 MIRRORED_DEAL_RATE = 0.5
+CONTACT_ONLY_RATE = 0.15  # Salesforce persons sales enters as a contact on an account, never as a lead
+SECOND_ROLE_RATE = 0.3  # opportunities with a colleague in a second contact role
+DUPLICATE_PRIMARY_RATE = 0.3  # of those second roles, primary as well (NPSP #1388)
+RECENT_CONTACTS = 50  # colleagues are picked among the latest contacts
+
+
+@dataclass
+class SalesforceIds:
+    """What the HubSpot side of a person links to: their lead, contact and opportunity (when they have one)."""
+
+    lead_id: str | None = None
+    contact_id: str | None = None
+    opportunity_id: str | None = None
 
 
 class RecordSink(Protocol):
@@ -34,23 +48,28 @@ class RecordEmitter:
     sales_user_ids: list[str]  # Salesforce User ids of the reps, parallel to ``owners``
     integration_user_id: str
     owners: list[HubSpotOwner]
+    tracks_lead_status: bool = True  # False: an org whose admin never tracked Lead Status history
+    recent_contacts: list[str] = field(default_factory=list)
 
     def emit(self, person: Person) -> None:
         rng = self.rng
         hubspot_email, salesforce_email = self._emails(person)
         plan = plan_deal(rng, person, self.horizon)
-        lead_id = opportunity_id = None
+        linked = SalesforceIds()
         if person.in_salesforce:
-            lead_id, opportunity_id = self._salesforce(person, plan, salesforce_email)
+            if rng.random() < CONTACT_ONLY_RATE:
+                linked = self._salesforce_contact(person, plan, salesforce_email)
+            else:
+                linked = self._salesforce(person, plan, salesforce_email)
         if person.in_hubspot:
-            self._hubspot(person, plan, hubspot_email, lead_id, opportunity_id)
+            self._hubspot(person, plan, hubspot_email, linked)
 
     def _emails(self, person: Person) -> tuple[str | None, str | None]:
         if person.email is None:
             return self.rng.choice((None, "")), self.rng.choice((None, ""))
         return spellings(self.rng, person.email, both=person.systems == "both")
 
-    def _salesforce(self, person: Person, plan: DealPlan | None, email: str | None) -> tuple[str, str | None]:
+    def _salesforce(self, person: Person, plan: DealPlan | None, email: str | None) -> SalesforceIds:
         rng, ids = self.rng, self.ids
         conversion = None
         if plan is not None:
@@ -69,13 +88,47 @@ class RecordEmitter:
         if rng.random() < DUPLICATE_LEAD_RATE:
             self._duplicate(person, record, creator)
         if plan is None:
-            return record["Id"], None
+            return SalesforceIds(lead_id=record["Id"])
+        converted_at, owner = person.journey.time_of(OPPORTUNITY), self.sales_user_ids[person.owner]
+        self._add_contact(salesforce_people.contact(person, conversion.contact_id, conversion.account_id, email,
+                                                    converted_at, owner))
+        self._opportunity(person, plan, conversion.opportunity_id, conversion.account_id, conversion.contact_id,
+                          converted_at)
+        return SalesforceIds(record["Id"], conversion.contact_id, conversion.opportunity_id)
+
+    def _salesforce_contact(self, person: Person, plan: DealPlan | None, email: str | None) -> SalesforceIds:
+        """A person sales created as a contact; an opportunity of theirs is made on the contact, not a lead."""
+        ids, owner = self.ids, self.sales_user_ids[person.owner]
+        contact_id, account_id = ids.salesforce("Contact"), ids.salesforce("Account")
+        self._add_contact(salesforce_people.contact(person, contact_id, account_id, email, person.journey.created,
+                                                    owner))
+        if plan is None:
+            return SalesforceIds(contact_id=contact_id)
+        opportunity_id = ids.salesforce("Opportunity")
+        self._opportunity(person, plan, opportunity_id, account_id, contact_id, plan.created)
+        return SalesforceIds(contact_id=contact_id, opportunity_id=opportunity_id)
+
+    def _add_contact(self, record: dict) -> None:
+        self.sink.add("Contact", record)
+        self.recent_contacts = [*self.recent_contacts[-RECENT_CONTACTS + 1:], record["Id"]]
+
+    def _opportunity(self, person: Person, plan: DealPlan, opportunity_id: str, account_id: str, contact_id: str,
+                     role_created: int) -> None:
+        """The opportunity, its history, its primary contact role and maybe a colleague's role."""
+        rng, ids, owner = self.rng, self.ids, self.sales_user_ids[person.owner]
         opportunity, history = salesforce_records.opportunity(
-            rng, plan, person.lead_source, conversion.opportunity_id, conversion.account_id,
-            self.sales_user_ids[person.owner], ids, self.horizon)
-        self._maybe_delete(opportunity, history, OPPORTUNITY_DELETED_RATE)
+            rng, plan, person.lead_source, opportunity_id, account_id, owner, ids, self.horizon)
+        # A converted lead's role has no Role value; one entered by hand usually has one.
+        roles = [salesforce_people.contact_role(ids, opportunity_id, contact_id, True, None, role_created, owner)]
+        colleagues = [colleague for colleague in self.recent_contacts if colleague != contact_id]
+        if colleagues and rng.random() < SECOND_ROLE_RATE:
+            roles.append(salesforce_people.colleague_role(
+                rng, ids, opportunity_id, rng.choice(colleagues), role_created, owner, DUPLICATE_PRIMARY_RATE))
+        # Deleting an opportunity deletes its contact roles with it.
+        self._maybe_delete(opportunity, history + roles, OPPORTUNITY_DELETED_RATE)
         self._add_all("Opportunity", opportunity, "OpportunityHistory", history)
-        return record["Id"], conversion.opportunity_id
+        for role in roles:
+            self.sink.add("OpportunityContactRole", role)
 
     def _duplicate(self, person: Person, original: dict, creator: str) -> None:
         rng = self.rng
@@ -97,14 +150,15 @@ class RecordEmitter:
     def _add_all(self, object_name: str, record: dict, history_name: str, history: list[dict]) -> None:
         self.sink.add(object_name, record)
         for row in history:
-            self.sink.add(history_name, row)
+            if self.tracks_lead_status or row.get("Field") != "Status":
+                self.sink.add(history_name, row)
 
-    def _hubspot(self, person: Person, plan: DealPlan | None, email: str | None, lead_id: str | None,
-                 opportunity_id: str | None) -> None:
+    def _hubspot(self, person: Person, plan: DealPlan | None, email: str | None, linked: SalesforceIds) -> None:
         rng, owner = self.rng, self.owners[person.owner]
         contact_id = self.ids.hubspot("contacts")
         self.sink.add("contacts", hubspot_records.contact(
-            rng, person, contact_id, owner, email, lead_id, self.horizon))
+            rng, person, contact_id, owner, email, linked.lead_id, self.horizon, linked.contact_id))
+        opportunity_id = linked.opportunity_id
         if plan is None or (opportunity_id is not None and rng.random() >= MIRRORED_DEAL_RATE):
             return
         self.sink.add("deals", hubspot_records.deal(

@@ -37,7 +37,8 @@ def evolve(src_dir: str | Path, out_dir: str | Path, seed: int, days: int = 7) -
     dataset = EvolvingDataset.load(source, rng, start, end)
     users = _read_lines(source / OBJECT_FILES["User"])
     owners = _read_lines(source / OBJECT_FILES["owners"])
-    emitter = start_emitter(rng, dataset.ids, dataset, end, *_users_in_owner_order(users, owners))
+    emitter = start_emitter(rng, dataset.ids, dataset, end, *_users_in_owner_order(users, owners),
+                            tracks_lead_status=dataset.tracks_lead_status)
     evolve_salesforce(dataset)
     evolve_hubspot(dataset, emitter.owners)
     emit_persons(rng, emitter, _new_person_count(manifest, dataset, days), start, end)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from standin.generator import salesforce_people
 from standin.generator.deal_plan import DealPlan, deal_amount
+from standin.generator.evolve_salesforce_purges import expire_history, purge_records
 from standin.generator.evolve_state import EvolvingDataset
-from standin.generator.formats import DAY, salesforce_attributes, salesforce_time, tokyo_date
+from standin.generator.formats import DAY, parse_epoch, salesforce_attributes, salesforce_time, tokyo_date
 from standin.generator.pipelines import (
     OPEN_OPPORTUNITY_STAGES,
     OPPORTUNITY_STAGE_BY_NAME,
@@ -25,6 +27,9 @@ LEAD_CHANGE_RATE = 0.05
 OPPORTUNITY_MOVE_RATE = 0.3
 OPPORTUNITY_WIN_RATE = 0.2
 DELETE_RATE = {"Lead": 0.01, "Opportunity": 0.03}
+CONTACT_OPPORTUNITY_RATE = 0.03  # existing contacts sales opens an opportunity on, no lead involved
+NEW_ROLE_RATE = 0.05  # open opportunities that gain a (non-primary) contact role
+COLLEAGUE_PRIMARY_RATE = 0.3
 NEXT_LEAD_STATUS = {OPEN: WORKING, WORKING: "Marketing Qualified", "Marketing Qualified": "Sales Qualified"}
 
 
@@ -32,8 +37,12 @@ def evolve_salesforce(dataset: EvolvingDataset) -> None:
     _convert_leads(dataset)
     _move_opportunities(dataset)
     _work_leads(dataset)
+    _opportunities_on_contacts(dataset)
+    _add_contact_roles(dataset)
     _delete(dataset, "Lead", "LeadHistory", "LeadId")
     _delete(dataset, "Opportunity", "OpportunityHistory", "OpportunityId")
+    purge_records(dataset)
+    expire_history(dataset)
 
 
 def _live_leads(dataset: EvolvingDataset) -> list[dict]:
@@ -52,11 +61,64 @@ def _convert_leads(dataset: EvolvingDataset) -> None:
         record, history = opportunity(rng, plan, lead["LeadSource"], opportunity_id, account_id, lead["OwnerId"],
                                       ids, dataset.end)
         _step_lead(dataset, lead, time, "Closed - Converted", converted=True)
+        contact_id = ids.salesforce("Contact")
         lead.update(IsConverted=True, ConvertedDate=tokyo_date(time), ConvertedAccountId=account_id,
-                    ConvertedContactId=ids.salesforce("Contact"), ConvertedOpportunityId=opportunity_id)
+                    ConvertedContactId=contact_id, ConvertedOpportunityId=opportunity_id)
+        dataset.add("Contact", _converted_contact(lead, contact_id, account_id, time))
         dataset.add("Opportunity", record)
         for row in history:
             dataset.add("OpportunityHistory", row)
+        dataset.add("OpportunityContactRole", salesforce_people.contact_role(
+            ids, opportunity_id, contact_id, True, None, time, lead["OwnerId"]))
+
+
+def _converted_contact(lead: dict, contact_id: str, account_id: str, time: int) -> dict:
+    """The contact a conversion makes of the lead: the same person and e-mail."""
+    stamp = salesforce_time(time)
+    return {
+        "attributes": salesforce_attributes("Contact", contact_id), "Id": contact_id, "IsDeleted": False,
+        "AccountId": account_id, "FirstName": lead["FirstName"], "LastName": lead["LastName"], "Name": lead["Name"],
+        "Email": lead["Email"], "Phone": lead["Phone"], "LeadSource": lead["LeadSource"], "OwnerId": lead["OwnerId"],
+        "CreatedDate": stamp, "LastModifiedDate": stamp, "SystemModstamp": stamp,
+    }
+
+
+def _live_contacts(dataset: EvolvingDataset) -> list[dict]:
+    return [contact for contact in dataset.untouched("Contact") if not contact["IsDeleted"]]
+
+
+def _opportunities_on_contacts(dataset: EvolvingDataset) -> None:
+    """Sales opens opportunities on existing contacts: the person is only in the contact role."""
+    for contact in dataset.pick(_live_contacts(dataset), CONTACT_OPPORTUNITY_RATE):
+        time, rng, ids = dataset.moment(), dataset.rng, dataset.ids
+        time = max(time, parse_epoch(contact["CreatedDate"]) + 1)
+        if time >= dataset.end:
+            continue
+        opportunity_id = ids.salesforce("Opportunity")
+        plan = DealPlan(name=f"{contact['Name']} - {rng.choice(DEAL_PRODUCTS)}", amount=deal_amount(rng),
+                        created=time, stage_entries=(time,), closed_at=None, won=None,
+                        expected_close=time + 60 * DAY)
+        record, history = opportunity(rng, plan, contact["LeadSource"], opportunity_id, contact["AccountId"],
+                                      contact["OwnerId"], ids, dataset.end)
+        dataset.add("Opportunity", record)
+        for row in history:
+            dataset.add("OpportunityHistory", row)
+        dataset.add("OpportunityContactRole", salesforce_people.contact_role(
+            ids, opportunity_id, contact["Id"], True, rng.choice(salesforce_people.ROLES), time, contact["OwnerId"]))
+
+
+def _add_contact_roles(dataset: EvolvingDataset) -> None:
+    """A colleague joins an open opportunity; the opportunity's own stamps do not move (worst case)."""
+    contacts = _live_contacts(dataset)
+    movable = [record for record in dataset.untouched("Opportunity")
+               if not record["IsDeleted"] and not record["IsClosed"]]
+    if not contacts:
+        return
+    for record in dataset.pick(movable, NEW_ROLE_RATE):
+        colleague = dataset.rng.choice(contacts)
+        dataset.add("OpportunityContactRole", salesforce_people.colleague_role(
+            dataset.rng, dataset.ids, record["Id"], colleague["Id"], dataset.moment(), record["OwnerId"],
+            COLLEAGUE_PRIMARY_RATE))
 
 
 def _work_leads(dataset: EvolvingDataset) -> None:
@@ -73,7 +135,8 @@ def _step_lead(dataset: EvolvingDataset, lead: dict, time: int, status: str, con
     if converted:
         timeline.row(time, "leadConverted", lead["OwnerId"])
     for row in timeline.rows:
-        dataset.add("LeadHistory", row)
+        if dataset.tracks_lead_status or row["Field"] != "Status":
+            dataset.add("LeadHistory", row)
     stamp = salesforce_time(time)
     lead.update(Status=status, LastModifiedDate=stamp, SystemModstamp=stamp, LastActivityDate=tokyo_date(time))
     dataset.mark("Lead", "modified", lead["Id"])

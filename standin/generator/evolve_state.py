@@ -7,16 +7,22 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from standin.generator.formats import json_line, salesforce_id_counter
+from standin.generator.formats import json_line, salesforce_id_counter, salesforce_time
 from standin.generator.ids import RecordIds
 from standin.generator.output import OBJECT_FILES
 
-CHANGING_OBJECTS = ("contacts", "deals", "Lead", "LeadHistory", "Opportunity", "OpportunityHistory")
+CHANGING_OBJECTS = ("contacts", "deals", "Lead", "LeadHistory", "Opportunity", "OpportunityHistory", "Contact",
+                    "OpportunityContactRole")
+OPTIONAL_OBJECTS = ("Contact", "OpportunityContactRole")  # datasets from before them lack the files
 HUBSPOT_OBJECTS = ("contacts", "deals")
 SALESFORCE_ID_FIELDS = {
-    "Account": (("Opportunity", "AccountId"), ("Lead", "ConvertedAccountId")),
-    "Contact": (("Lead", "ConvertedContactId"),),
+    "Account": (("Opportunity", "AccountId"), ("Lead", "ConvertedAccountId"), ("Contact", "AccountId")),
+    "Contact": (("Lead", "ConvertedContactId"), ("Contact", "Id"), ("OpportunityContactRole", "ContactId")),
 }
+# Changes after which a record is absent from the new recording: purged from the recycle bin, or a history
+# row past Salesforce's retention.
+ABSENT_KINDS = ("purged", "expired")
+DELETED_LOG = "salesforce/deleted"
 
 
 def record_id(record: dict) -> str:
@@ -33,15 +39,20 @@ class EvolvingDataset:
     ids: RecordIds = field(default_factory=RecordIds)
     appended: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in OBJECT_FILES})
     changes: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    deleted_log: dict[str, list[str]] = field(default_factory=dict)  # SObject -> lines of deleted/<SObject>.jsonl
 
     @classmethod
     def load(cls, root: Path, rng: random.Random, start: int, end: int) -> EvolvingDataset:
         lines, records = {}, {}
         for object_name in CHANGING_OBJECTS:
             path = root / OBJECT_FILES[object_name]
-            lines[object_name] = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            missing = object_name in OPTIONAL_OBJECTS and not path.is_file()
+            lines[object_name] = [] if missing else path.read_text(encoding="utf-8").splitlines(keepends=True)
             records[object_name] = [_parse(path, number, line) for number, line in enumerate(lines[object_name], 1)]
         dataset = cls(rng, start, end, lines, records)
+        log = root / DELETED_LOG
+        for path in sorted(log.glob("*.jsonl")) if log.is_dir() else []:
+            dataset.deleted_log[path.stem] = path.read_text(encoding="utf-8").splitlines(keepends=True)
         dataset.ids = RecordIds(dataset._next_counters())
         return dataset
 
@@ -54,6 +65,11 @@ class EvolvingDataset:
             used = [record[column] for name, column in sources for record in self.records[name] if record[column]]
             counters[sobject] = 1 + max((salesforce_id_counter(value) for value in used), default=0)
         return {name: counter for name, counter in counters.items() if counter > 1}
+
+    @property
+    def tracks_lead_status(self) -> bool:
+        """An org that never tracked Lead Status has leads but no Status history rows."""
+        return not self.records["Lead"] or any(row["Field"] == "Status" for row in self.records["LeadHistory"])
 
     def moment(self) -> int:
         return self.rng.randrange(self.start, self.end)
@@ -71,6 +87,11 @@ class EvolvingDataset:
         if object_name in CHANGING_OBJECTS:
             self.mark(object_name, "added", record_id(record))
 
+    def log_deletion(self, sobject: str, deleted_id: str, deleted_at: int) -> None:
+        """What getDeleted will report of a record deleted at ``deleted_at``."""
+        entry = {"id": deleted_id, "deletedDate": salesforce_time(deleted_at)}
+        self.deleted_log.setdefault(sobject, []).append(json_line(entry))
+
     def pick(self, candidates: list[dict], rate: float) -> list[dict]:
         """About ``rate`` of the candidates, at least one when there are any, in file order."""
         if not candidates:
@@ -80,14 +101,21 @@ class EvolvingDataset:
 
     def write(self, root: Path) -> None:
         for object_name in CHANGING_OBJECTS:
-            changed = set().union(*self.changes.get(object_name, {}).values())
+            kinds = self.changes.get(object_name, {})
+            changed = set().union(*kinds.values())
+            absent = set().union(*(kinds.get(kind, set()) for kind in ABSENT_KINDS))
             path = root / OBJECT_FILES[object_name]
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("w", encoding="utf-8", newline="\n") as output:
                 for line, record in zip(self.lines[object_name], self.records[object_name], strict=True):
-                    output.write(json_line(record) if record_id(record) in changed else line)
+                    if record_id(record) not in absent:
+                        output.write(json_line(record) if record_id(record) in changed else line)
                 for record in self.appended[object_name]:
                     output.write(json_line(record))
+        for sobject, lines in self.deleted_log.items():
+            path = root / DELETED_LOG / f"{sobject}.jsonl"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("".join(lines), encoding="utf-8", newline="\n")
 
     def summary(self) -> dict[str, dict[str, list[str]]]:
         report = {}

@@ -22,7 +22,7 @@ _COUNTER_WIDTH = 15 - 3 - len(_SALESFORCE_POD)
 
 SALESFORCE_PREFIXES = {
     "Lead": "00Q", "LeadHistory": "017", "Opportunity": "006", "OpportunityHistory": "008", "User": "005",
-    "Account": "001", "Contact": "003",
+    "Account": "001", "Contact": "003", "OpportunityContactRole": "00K",
 }
 
 

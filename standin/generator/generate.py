@@ -18,8 +18,11 @@ DEFAULT_WEEKS = 52
 
 
 def generate(out_dir: str | Path, seed: int, persons: int, recorded_at: str = DEFAULT_RECORDED_AT,
-             weeks: int = DEFAULT_WEEKS) -> None:
-    """Write a dataset of ``persons`` people whose events span ``weeks`` weeks before ``recorded_at``."""
+             weeks: int = DEFAULT_WEEKS, status_history: bool = True) -> None:
+    """Write a dataset of ``persons`` people whose events span ``weeks`` weeks before ``recorded_at``.
+
+    Without ``status_history`` the org never tracked Lead Status: LeadHistory holds no Status rows.
+    """
     if persons < 1:
         raise ValueError(f"--persons must be at least 1, got {persons}")
     if weeks < 1:
@@ -36,12 +39,13 @@ def generate(out_dir: str | Path, seed: int, persons: int, recorded_at: str = DE
     write_json(root / PIPELINES_FILE, pipelines_body())
     rng = random.Random(seed)
     with StreamingDataset(root) as sink:
-        emitter = start_emitter(rng, RecordIds(), sink, horizon)
+        emitter = start_emitter(rng, RecordIds(), sink, horizon, tracks_lead_status=status_history)
         emit_persons(rng, emitter, persons, horizon - weeks * WEEK, horizon)
 
 
 def start_emitter(rng: random.Random, ids: RecordIds, sink: RecordSink, horizon: int,
-                  users: list[dict] | None = None, owners: list[dict] | None = None) -> RecordEmitter:
+                  users: list[dict] | None = None, owners: list[dict] | None = None,
+                  tracks_lead_status: bool = True) -> RecordEmitter:
     """An emitter for a new dataset (users and owners written to ``sink``) or an existing one's users."""
     if users is None or owners is None:
         users, owners = salesforce_users(ids), hubspot_owners()
@@ -51,7 +55,7 @@ def start_emitter(rng: random.Random, ids: RecordIds, sink: RecordSink, horizon:
             sink.add("owners", owner)
     return RecordEmitter(rng=rng, ids=ids, sink=sink, horizon=horizon,
                          sales_user_ids=[user["Id"] for user in users[1:]], integration_user_id=users[0]["Id"],
-                         owners=owner_handles(owners))
+                         owners=owner_handles(owners), tracks_lead_status=tracks_lead_status)
 
 
 def emit_persons(rng: random.Random, emitter: RecordEmitter, count: int, start: int, end: int) -> None:

@@ -36,7 +36,9 @@ class HubSpotOwner:
 
 
 def contact(rng: random.Random, person: Person, contact_id: str, owner: HubSpotOwner, email: str | None,
-            salesforce_lead_id: str | None, horizon: int) -> dict:
+            salesforce_lead_id: str | None, horizon: int, salesforce_contact_id: str | None = None) -> dict:
+    """A contact; the HubSpot-Salesforce integration sets salesforceleadid / salesforcecontactid of a person it
+    synced (the contact id once the lead was converted, or for a person sales entered as a contact)."""
     journey = person.journey
     entries = lifecycle_entries(rng, person, owner.user_id)
     style = choose_date_style(rng, journey.regressed_at is not None)
@@ -51,7 +53,7 @@ def contact(rng: random.Random, person: Person, contact_id: str, owner: HubSpotO
         "hs_lead_status": _lead_status(rng, person, current), "hs_analytics_source": person.hubspot_source,
         "lead_intent": journey.intent,
         "hubspot_owner_id": None if journey.intent == "archive" and rng.random() < 0.5 else owner.owner_id,
-        "salesforceleadid": salesforce_lead_id,
+        "salesforceleadid": salesforce_lead_id, "salesforcecontactid": salesforce_contact_id,
         **stage_date_properties(rng, style, stage_dates(entries), horizon),
     }
     record = {"id": contact_id, "properties": properties, "propertiesWithHistory": {"lifecyclestage": history},

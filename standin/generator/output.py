@@ -12,7 +12,8 @@ OBJECT_FILES = {
     "contacts": "hubspot/contacts.jsonl", "deals": "hubspot/deals.jsonl", "owners": "hubspot/owners.jsonl",
     "Lead": "salesforce/Lead.jsonl", "LeadHistory": "salesforce/LeadHistory.jsonl",
     "Opportunity": "salesforce/Opportunity.jsonl", "OpportunityHistory": "salesforce/OpportunityHistory.jsonl",
-    "User": "salesforce/User.jsonl",
+    "User": "salesforce/User.jsonl", "Contact": "salesforce/Contact.jsonl",
+    "OpportunityContactRole": "salesforce/OpportunityContactRole.jsonl",
 }
 PIPELINES_FILE = "hubspot/pipelines_deals.json"
 MANIFEST_FILE = "manifest.json"

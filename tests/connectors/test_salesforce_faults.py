@@ -194,9 +194,9 @@ def test_describe_of_an_object_the_org_lacks_is_rejected_naming_the_object(gener
     with FixtureAPI(generated_dataset) as api:
         client = SalesforceClient(settings_for(api))
         with pytest.raises(SourceRejected) as error:
-            client.describe("salesforce.Campaign", "Campaign")
+            client.describe("salesforce.Invoice__c", "Invoice__c")
     assert str(error.value) == (
-        "Salesforce stream salesforce.Campaign: describe Campaign refused: HTTP 404 NOT_FOUND: The requested "
+        "Salesforce stream salesforce.Invoice__c: describe Invoice__c refused: HTTP 404 NOT_FOUND: The requested "
         "resource does not exist; check SalesforceSettings api_version and that the object exists in this org "
         "and is readable by the integration user, then re-run")
 

@@ -52,7 +52,8 @@ def test_a_misnamed_or_unknown_file_is_refused_by_name(make_dataset):
     unknown.write_text("")
     assert load_error(root) == (
         f"{unknown}: not a file of the dataset layout (a salesforce/ folder holds Lead.jsonl, LeadHistory.jsonl, "
-        f"Opportunity.jsonl, OpportunityHistory.jsonl, User.jsonl, Contact.jsonl, Campaign.jsonl; {LAYOUT})"
+        f"Opportunity.jsonl, OpportunityHistory.jsonl, User.jsonl, Contact.jsonl, Campaign.jsonl, "
+        f"OpportunityContactRole.jsonl; {LAYOUT})"
     )
 
 
@@ -82,8 +83,8 @@ def test_a_missing_required_file_is_an_error(make_dataset, relative):
          "HubSpot record '9100' without a 'properties' object"),
         ("salesforce/Opportunity.jsonl", '{"attributes": {"type": "Opportunity"}, "Name": "x"}',
          "Salesforce record without an 'Id' string"),
-        ("salesforce/LeadHistory.jsonl", '{"Id": "017000000000000001", "Field": "created"}',
-         "Salesforce record '017000000000000001' without an 'attributes' object"),
+        ("salesforce/LeadHistory.jsonl", '{"Id": "017000000000000001", "attributes": "LeadHistory"}',
+         "Salesforce record '017000000000000001': 'attributes' is not an object"),
     ],
 )
 def test_a_bad_line_names_file_and_line(make_dataset, relative, line, problem):

@@ -7,6 +7,7 @@ import threading
 from urllib.parse import unquote
 
 from standin.api.messages import Request, Response, json_response
+from standin.api.salesforce.deleted import deleted_response
 from standin.api.salesforce.oauth import SessionRegistry, token_response
 from standin.api.salesforce.paging import PAGE_SIZE, CursorStore, Snapshot, page
 from standin.api.salesforce.query import Selection, run_query
@@ -19,6 +20,7 @@ OLDEST_VERSION, LATEST_VERSION = 20, 62
 _VERSIONED = re.compile(r"/services/data/v(\d+)\.0(/.*)?$")
 _QUERY = re.compile(r"/(query|queryAll)(?:/([^/]*))?/?$")
 _DESCRIBE = re.compile(r"/sobjects/([^/]+)/describe/?$")
+_DELETED = re.compile(r"/sobjects/([^/]+)/deleted/?$")
 
 
 def _errors(status: int, error_code: str, message: str) -> Response:
@@ -85,8 +87,8 @@ class SalesforceAPI:
         if match is None or not OLDEST_VERSION <= int(match.group(1)) <= LATEST_VERSION:
             return _not_found()
         version, resource = f"{match.group(1)}.0", match.group(2) or "/"
-        query, describe = _QUERY.match(resource), _DESCRIBE.match(resource)
-        if not (query or describe):
+        query, describe, deleted = _QUERY.match(resource), _DESCRIBE.match(resource), _DELETED.match(resource)
+        if not (query or describe or deleted):
             return _not_found()
         if request.method != "GET":
             return json_response(405, [{"errorCode": "METHOD_NOT_ALLOWED",
@@ -94,6 +96,8 @@ class SalesforceAPI:
                                                    "Allowed are GET,HEAD"}])
         if describe:
             return self._describe(unquote(describe.group(1)), version)
+        if deleted:
+            return self._deleted(request, unquote(deleted.group(1)))
         endpoint, locator = query.group(1), query.group(2)
         if locator:
             return self._next_page(locator, f"/services/data/v{version}/{endpoint}")
@@ -106,6 +110,12 @@ class SalesforceAPI:
         for name, table in self.tables().items():
             if name.lower() == sobject.lower():
                 return json_response(200, describe_sobject(name, table.fields, table.records, version))
+        return _not_found()
+
+    def _deleted(self, request: Request, sobject: str) -> Response:
+        for name in self.tables():
+            if name.lower() == sobject.lower():
+                return deleted_response(request, name, self._server.dataset)
         return _not_found()
 
     def _query(self, request: Request, version: str, endpoint: str) -> Response:

@@ -51,13 +51,21 @@ STANDARD_FIELDS: dict[str, tuple[tuple[str, str, bool], ...]] = {
         ("Name", "string", False), ("Email", "email", True), ("Phone", "phone", True),
         ("LeadSource", "picklist", True), ("OwnerId", "reference", False), *_SYSTEM,
     ),
+    # The people of an opportunity (SOAP/REST object reference "OpportunityContactRole").
+    "OpportunityContactRole": (
+        *_KEY, ("OpportunityId", "reference", False), ("ContactId", "reference", False),
+        ("Role", "picklist", True), ("IsPrimary", "boolean", False), ("CreatedById", "reference", False),
+        *_SYSTEM,
+    ),
     "Campaign": (
         *_KEY, ("Name", "string", False), ("Type", "picklist", True), ("Status", "picklist", True),
         ("StartDate", "date", True), ("EndDate", "date", True), ("IsActive", "boolean", False),
         ("ParentId", "reference", True), ("OwnerId", "reference", False), *_SYSTEM,
     ),
 }
+# Field history objects cannot be replicated (describe "replicateable": false; no getDeleted).
+NOT_REPLICATEABLE = frozenset({"LeadHistory", "OpportunityHistory"})
 KEY_PREFIXES = {
     "Lead": "00Q", "LeadHistory": "017", "Opportunity": "006", "OpportunityHistory": "008", "User": "005",
-    "Contact": "003", "Campaign": "701",
+    "Contact": "003", "Campaign": "701", "OpportunityContactRole": "00K",
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from standin.api.salesforce.fields import KEY_PREFIXES, STANDARD_FIELDS
+from standin.api.salesforce.fields import KEY_PREFIXES, NOT_REPLICATEABLE, STANDARD_FIELDS
 
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
@@ -115,6 +115,7 @@ def describe_sobject(sobject: str, fields: list[FieldInfo], records: list[dict],
         "custom": sobject.endswith("__c"),
         "queryable": True,
         "retrieveable": True,
+        "replicateable": sobject not in NOT_REPLICATEABLE,
         "fields": [field.describe() for field in fields],
         "urls": {"sobject": f"/services/data/v{version}/sobjects/{sobject}",
                  "describe": f"/services/data/v{version}/sobjects/{sobject}/describe"},

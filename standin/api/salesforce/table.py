@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from standin.api.dataset import Dataset, DatasetError, parse_utc
+from standin.api.salesforce.fields import STANDARD_FIELDS
 from standin.api.salesforce.schema import NUMERIC_TYPES, FieldInfo, sobject_fields
 
 EXACT_STRING_TYPES = {"id", "reference"}  # record ids are case-sensitive; other text compares case-blind
@@ -59,7 +60,9 @@ class SObjectTable:
 
 
 def tables_of(sobjects: Mapping[str, list[dict]]) -> dict[str, SObjectTable]:
-    return {name: SObjectTable(name, records) for name, records in sobjects.items()}
+    """The dataset's objects, and every standard one it lacks as an empty table: an org always has them."""
+    absent = {name: [] for name in STANDARD_FIELDS if name not in sobjects}
+    return {name: SObjectTable(name, records) for name, records in {**sobjects, **absent}.items()}
 
 
 def salesforce_tables(dataset: Dataset) -> dict[str, SObjectTable]:

@@ -17,6 +17,7 @@ final as (
         merged_into as merged_into_contact_id,
         archived as is_archived,
         archived_at,
+        -- Gone without a trace (GDPR / permanent deletion), found by the sweep of live ids.
         deleted_at is not null as is_deleted,
         deleted_at,
         payload -> 'properties' as properties,

@@ -15,6 +15,7 @@ final as (
         hs_lastmodifieddate as last_modified_at,
         archived as is_archived,
         archived_at,
+        -- Gone without a trace (GDPR / permanent deletion), found by the sweep of live ids.
         deleted_at is not null as is_deleted,
         deleted_at,
         payload -> 'properties' as properties,

@@ -14,6 +14,7 @@ final as (
         "ConvertedContactId" as converted_contact_id,
         "CreatedDate" as created_at,
         "LastModifiedDate" as last_modified_at,
+        -- In the recycle bin (IsDeleted) or purged from it (deleted_at, from getDeleted or an Id sweep).
         "IsDeleted" or deleted_at is not null as is_deleted,
         deleted_at,
         _synced_at as synced_at

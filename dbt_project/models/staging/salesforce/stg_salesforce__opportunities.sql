@@ -14,7 +14,9 @@ final as (
         "LeadSource" as lead_source,
         "CreatedDate" as created_at,
         "LastModifiedDate" as last_modified_at,
-        "IsDeleted" as is_deleted,
+        -- In the recycle bin (IsDeleted) or purged from it (deleted_at, from getDeleted or an Id sweep).
+        "IsDeleted" or deleted_at is not null as is_deleted,
+        deleted_at,
         _synced_at as synced_at
     from opportunities
 )

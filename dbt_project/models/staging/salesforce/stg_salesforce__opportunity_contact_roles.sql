@@ -10,6 +10,8 @@ final as (
         "IsPrimary" as is_primary,
         "Role" as role,
         "CreatedDate" as created_at,
+        "LastModifiedDate" as last_modified_at,
+        -- In the recycle bin (IsDeleted) or purged from it (deleted_at, from getDeleted or an Id sweep).
         "IsDeleted" or deleted_at is not null as is_deleted,
         deleted_at,
         _synced_at as synced_at
