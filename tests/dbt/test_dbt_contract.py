@@ -13,7 +13,6 @@ import subprocess
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,9 +25,11 @@ from tests.support import REPO
 from tests.support.contract_oracle import (
     COUNT_COLUMNS,
     ContractSettings,
+    contract_settings,
     deals_in_scope,
     funnel_weekly,
     person_entries,
+    recorded_at,
     resolved_persons,
 )
 from tests.support.warehouse import build_raw_warehouse
@@ -85,34 +86,13 @@ class BuiltWarehouse:
             return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}
 
 
-def _recorded_at(dataset: Path) -> datetime:
-    text = json.loads((dataset / "manifest.json").read_text(encoding="utf-8"))["recorded_at"]
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def _settings(config: KpiConfig, as_of: datetime) -> ContractSettings:
-    warehouse = config.warehouse
-    return ContractSettings(
-        as_of=as_of,
-        timezone=config.timezone,
-        hubspot_mql_stages=warehouse.hubspot.mql_stages,
-        hubspot_sql_stages=warehouse.hubspot.sql_stages,
-        hubspot_sql_evidence_stages=warehouse.hubspot.sql_evidence_stages,
-        salesforce_mql_statuses=warehouse.salesforce.mql_statuses,
-        salesforce_sql_statuses=warehouse.salesforce.sql_statuses,
-        deal_sources=warehouse.deals.sources,
-        hubspot_deal_pipelines=warehouse.deals.hubspot_pipelines,
-        hubspot_deal_mirror_property=warehouse.deals.hubspot_mirror_property,
-    )
-
-
 def _dbt_build(dataset: Path, workdir: Path, config: KpiConfig) -> subprocess.CompletedProcess:
     duckdb_path = workdir / "kpi.duckdb"
     build_raw_warehouse(dataset, duckdb_path)
     return subprocess.run(
         [str(DBT), "build", "--project-dir", "dbt_project", "--profiles-dir", "dbt_project",
          "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs"),
-         "--vars", json.dumps(dbt_vars(config, _recorded_at(dataset)))],
+         "--vars", json.dumps(dbt_vars(config, recorded_at(dataset)))],
         cwd=REPO, env={**os.environ, "KPI_DUCKDB_PATH": str(duckdb_path)},
         capture_output=True, text=True, timeout=900,
     )
@@ -122,7 +102,7 @@ def build_warehouse(name: str, dataset: Path, workdir: Path, config: KpiConfig) 
     result = _dbt_build(dataset, workdir, config)
     assert result.returncode == 0, f"dbt build failed for {dataset}:\n{result.stdout[-6000:]}"
     assert " ERROR=0 " in result.stdout and " WARN=0 " in result.stdout, result.stdout[-3000:]
-    return BuiltWarehouse(name, dataset, workdir / "kpi.duckdb", _settings(config, _recorded_at(dataset)))
+    return BuiltWarehouse(name, dataset, workdir / "kpi.duckdb", contract_settings(config, recorded_at(dataset)))
 
 
 def _with_properties(path: Path, changes: dict[str, dict]) -> None:

@@ -1,7 +1,6 @@
 """`python -m pipeline run` end to end on a generated dataset: fixture API -> raw -> dbt -> weekly sheet."""
 
 import csv
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from pipeline.assets.reporting import build_kpi_sheet_asset
 from pipeline.partitions import report_weeks
 from pipeline.resources import KpiConfigResource, SheetOutputResource, WarehouseResource
 from tests.support import REPO
+from tests.support.pipeline_run import run_pipeline
 
 REPORT_WEEK = "2025-06-23"
 # KPI名 on the sheet -> (funnel_weekly column, factor from the mart's value to the sheet's)
@@ -28,24 +28,6 @@ ACTUAL_COLUMNS = {
     "受注率(%)": ("win_rate", 100),
     "受注金額(円)": ("won_amount", 1),
 }
-
-
-def run_pipeline(
-    workdir: Path, *args: str, config: Path | None = None, dataset: Path | None = None, **settings: str
-) -> subprocess.CompletedProcess:
-    env = {
-        **{name: value for name, value in os.environ.items() if not name.startswith(("HUBSPOT_", "SALESFORCE_"))},
-        "KPI_FIXTURES_DIR": str(dataset or workdir / "dataset"),
-        "KPI_DUCKDB_PATH": str(workdir / "kpi.duckdb"),
-        "KPI_OUTPUT_DIR": str(workdir / "output"),
-        "KPI_CONFIG": str(config or REPO / "kpi.yaml"),
-        **settings,
-    }
-    env.pop("DAGSTER_HOME", None)
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", "run", *args],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=900,
-    )
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,28 @@ class ContractSettings:
     hubspot_deal_mirror_property: str | None = None
 
 
+def recorded_at(dataset: Path) -> datetime:
+    text = json.loads((dataset / "manifest.json").read_text(encoding="utf-8"))["recorded_at"]
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def contract_settings(config, as_of: datetime) -> ContractSettings:
+    """The contract's settings as a validated kpi.yaml (pipeline.kpi_config.KpiConfig) gives them."""
+    warehouse = config.warehouse
+    return ContractSettings(
+        as_of=as_of,
+        timezone=config.timezone,
+        hubspot_mql_stages=warehouse.hubspot.mql_stages,
+        hubspot_sql_stages=warehouse.hubspot.sql_stages,
+        hubspot_sql_evidence_stages=warehouse.hubspot.sql_evidence_stages,
+        salesforce_mql_statuses=warehouse.salesforce.mql_statuses,
+        salesforce_sql_statuses=warehouse.salesforce.sql_statuses,
+        deal_sources=warehouse.deals.sources,
+        hubspot_deal_pipelines=warehouse.deals.hubspot_pipelines,
+        hubspot_deal_mirror_property=warehouse.deals.hubspot_mirror_property,
+    )
+
+
 @dataclass
 class RecordEntries:
     email: str | None
