@@ -1,10 +1,11 @@
 """simple-salesforce behind an OAuth login, with retries, backoff and errors a sync can act on.
 
 simple-salesforce retries nothing and only re-authenticates clients it logged in itself, so every
-call goes through ``SalesforceClient._call``: transient failures (5xx, 429, dropped connections,
-timeouts) are retried with exponential backoff honouring Retry-After, an expired session is renewed
-once, requests Salesforce refuses as they stand (400/403/404) become SourceRejected, and everything
-else a SyncError naming the stream. Messages never carry a secret.
+call goes through ``SalesforceClient._call``: transient failures (5xx, 429, the concurrent-request
+limits, dropped connections, timeouts) are retried with exponential backoff honouring Retry-After, an
+expired session is renewed once, the spent daily allowance becomes ApiLimitExceeded, requests Salesforce
+refuses as they stand (400/403/404) become SourceRejected, and everything else a SyncError naming the
+stream. Messages never carry a secret.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from simple_salesforce.exceptions import (
 from urllib3.exceptions import InvalidHeader
 from urllib3.util import Retry
 
-from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SourceRejected, SyncError
+from connectors.errors import AuthenticationFailed, SourceRejected, SyncError
 from connectors.salesforce.auth import TRANSIENT_STATUSES, request_access
+from connectors.salesforce.limits import REQUEST_LIMIT_EXCEEDED, daily_limit_exceeded, is_concurrency_limit
 from connectors.salesforce.settings import SalesforceSettings
 
 T = TypeVar("T")
@@ -83,8 +85,14 @@ class SalesforceClient:
 
     @property
     def budget_remaining(self) -> int | None:
+        usage = self.api_usage
+        return usage[1] - usage[0] if usage else None
+
+    @property
+    def api_usage(self) -> tuple[int, int] | None:
+        """(used, allowed) of the org's daily allowance, as the last Sforce-Limit-Info header said."""
         usage = self._connection.api_usage.get("api-usage") if self._connection else None
-        return usage.total - usage.used if usage else None
+        return (usage.used, usage.total) if usage else None
 
     def describe(self, stream: str, sobject: str) -> dict:
         return self._call(stream, f"describe {sobject}",
@@ -135,7 +143,7 @@ class SalesforceClient:
             except (SalesforceGeneralError, requests.HTTPError) as error:
                 status = error.response.status_code if isinstance(error, requests.HTTPError) else error.status
                 if status not in TRANSIENT_STATUSES:
-                    raise _sync_error(stream, operation, error) from None
+                    raise self._sync_error(stream, operation, error) from None
                 failure = f"HTTP {status}"
             except requests.exceptions.SSLError:
                 raise SyncError(f"Salesforce stream {stream}: {operation}: TLS verification failed; "
@@ -144,8 +152,13 @@ class SalesforceClient:
                 failure = type(error).__name__
             except SalesforceExpiredSession:
                 raise
+            except SalesforceRefusedRequest as error:
+                code, message = salesforce_error_detail(error.content)
+                if not is_concurrency_limit(code, message):
+                    raise self._sync_error(stream, operation, error) from None
+                failure = f"HTTP 403 {code} ({message})"
             except SalesforceError as error:
-                raise _sync_error(stream, operation, error) from None
+                raise self._sync_error(stream, operation, error) from None
             if attempt < self.settings.max_retries:
                 self._sleep(backoff_delay(attempt, self._parsed_retry_after(), self.settings))
         raise SyncError(f"Salesforce stream {stream}: {operation} failed after {self.settings.max_retries + 1} "
@@ -164,16 +177,18 @@ class SalesforceClient:
             return None
 
 
-def _sync_error(stream: str, operation: str, error: SalesforceError | requests.HTTPError) -> SyncError:
+    def _sync_error(self, stream: str, operation: str, error: SalesforceError | requests.HTTPError) -> SyncError:
+        return translate_error(stream, operation, error, self.api_usage)
+
+
+def translate_error(stream: str, operation: str, error: SalesforceError | requests.HTTPError,
+                    api_usage: tuple[int, int] | None = None) -> SyncError:
+    """The SyncError a refused or failed request ends the sync with (retries are the caller's business)."""
     if isinstance(error, requests.HTTPError):
         return SyncError(f"Salesforce stream {stream}: {operation} failed: HTTP {error.response.status_code}")
     code, message = salesforce_error_detail(error.content)
-    if isinstance(error, SalesforceRefusedRequest) and code == "REQUEST_LIMIT_EXCEEDED":
-        return ApiLimitExceeded(
-            f"Salesforce stream {stream}: the org's API request limit is used up (REQUEST_LIMIT_EXCEEDED: "
-            f"{message}); the sync stopped, pages stored before this call are kept with their cursor. "
-            "Re-run once the rolling 24-hour allowance has room."
-        )
+    if isinstance(error, SalesforceRefusedRequest) and code == REQUEST_LIMIT_EXCEEDED:
+        return daily_limit_exceeded(stream, message, api_usage)
     if code == "INVALID_QUERY_LOCATOR":
         return QueryLocatorExpired(f"Salesforce stream {stream}: {operation}: query locator gone ({message})")
     if isinstance(error, SalesforceMalformedRequest | SalesforceRefusedRequest | SalesforceResourceNotFound):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -64,17 +65,29 @@ def test_transient_fault_is_survived_with_the_exact_dataset(generated_dataset, t
     assert reports[HISTORY].fetched == len(read_records(generated_dataset, "LeadHistory"))
 
 
-def test_request_limit_stops_the_sync_keeping_the_stored_pages_and_their_cursor(generated_dataset, tmp_path):
+def test_daily_request_limit_stops_the_sync_keeping_the_stored_pages_and_says_when_it_has_room(
+    generated_dataset, tmp_path
+):
     store = RawStore(tmp_path / "warehouse.duckdb")
     history = read_records(generated_dataset, "LeadHistory")
     with FixtureAPI(generated_dataset) as api:
-        api.faults.inject(Fault("sf_request_limit", NEXT_PAGE))
+        api.faults.inject(Fault("sf_request_limit", NEXT_PAGE, limit="TotalRequests"))
         with pytest.raises(ApiLimitExceeded) as error:
             sync_salesforce(settings_for(api), store)
-        assert str(error.value) == (
-            "Salesforce stream salesforce.LeadHistory: the org's API request limit is used up "
-            "(REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.); the sync stopped, pages stored before "
-            "this call are kept with their cursor. Re-run once the rolling 24-hour allowance has room.")
+        stopped_at = datetime.now(UTC)
+        used = api.calls("/services/data/") - 1  # the refused call carries no usage header
+        message = str(error.value)
+        latest = re.search(r"all of them by (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", message)
+        assert message == (
+            "Salesforce stream salesforce.LeadHistory: the org's daily API allowance is used up "
+            "(REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.); last usage Salesforce reported: "
+            f"{used}/15000 (Sforce-Limit-Info); the sync stopped, pages stored before this call are kept with "
+            "their cursor. Salesforce counts the allowance over a rolling 24 hours and publishes no reset time: "
+            "room returns as the org's calls of the last 24 hours age out (every integration's calls count), "
+            f"all of them by {latest.group(1)} UTC. Re-run then; GET /services/data/vXX.X/limits shows "
+            "DailyApiRequests Remaining meanwhile.")
+        reset = datetime.strptime(latest.group(1), "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        assert timedelta(hours=23, minutes=58) < reset - stopped_at <= timedelta(hours=24)
         assert_raw_equals_dataset(store, generated_dataset, ["Lead"])
         first_page = sorted(history, key=lambda record: (record["CreatedDate"], record["Id"]))[:2000]
         assert raw_payloads(store, "LeadHistory") == {record["Id"]: record for record in first_page}
@@ -84,6 +97,32 @@ def test_request_limit_stops_the_sync_keeping_the_stored_pages_and_their_cursor(
         rerun = sync_salesforce(settings_for(api), store)
     assert_raw_equals_dataset(store, generated_dataset)
     assert rerun[HISTORY].cursor_after == last_cursor(generated_dataset, "LeadHistory")
+
+
+@pytest.mark.parametrize("limit", ["ConcurrentRequests", "ConcurrentPerOrgLongTxn"])
+def test_concurrent_request_limits_are_backed_off_and_retried(generated_dataset, tmp_path, monkeypatch, limit):
+    store = RawStore(tmp_path / "warehouse.duckdb")
+    slept = []
+    monkeypatch.setattr(sync_module, "SalesforceClient", lambda settings: SalesforceClient(settings, slept.append))
+    with FixtureAPI(generated_dataset) as api:
+        api.faults.inject(Fault("sf_request_limit", NEXT_PAGE, times=2, limit=limit))
+        reports = sync_salesforce(settings_for(api, backoff_base_s=1.0, max_backoff_s=60.0), store)
+        calls = api.calls("/services/")
+    assert_raw_equals_dataset(store, generated_dataset)
+    assert calls == sum(report.api_calls for report in reports.values()) == faultless_calls(generated_dataset) + 2
+    assert slept == [1.0, 2.0]
+
+
+def test_a_concurrent_limit_outlasting_the_retries_is_transient_and_names_the_limit(generated_dataset, tmp_path):
+    with FixtureAPI(generated_dataset) as api:
+        api.faults.inject(Fault("sf_request_limit", NEXT_PAGE, times=2, limit="ConcurrentRequests"))
+        with pytest.raises(SyncError) as error:
+            sync_salesforce(settings_for(api, max_retries=1), RawStore(tmp_path / "warehouse.duckdb"))
+    assert type(error.value) is SyncError  # worth a later run, unlike ApiLimitExceeded
+    assert str(error.value) == (
+        "Salesforce stream salesforce.LeadHistory: queryAll next page failed after 2 attempt(s), last with HTTP 403 "
+        "REQUEST_LIMIT_EXCEEDED (ConcurrentRequests (Concurrent API Requests) Limit exceeded.); giving up "
+        "(SalesforceSettings max_retries=1)")
 
 
 def test_session_refused_right_after_a_new_login_fails_authentication(generated_dataset, tmp_path):

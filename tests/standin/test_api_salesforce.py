@@ -367,6 +367,20 @@ def test_request_limit_fault_is_a_refused_request(api, http, kind):
     assert sf.query("SELECT Id FROM Lead LIMIT 1")["totalSize"] == 1
 
 
+@pytest.mark.parametrize(("limit", "message"), [
+    ("TotalRequests", "TotalRequests Limit exceeded."),
+    ("ConcurrentRequests", "ConcurrentRequests (Concurrent API Requests) Limit exceeded."),
+    ("ConcurrentPerOrgLongTxn", "ConcurrentPerOrgLongTxn Limit exceeded."),
+])
+def test_each_request_limit_variant_is_a_403_with_its_real_message(api, http, limit, message):
+    sf = client(api, http)
+    api.faults.inject(Fault("sf_request_limit", "/services/data/", limit=limit))
+    with pytest.raises(SalesforceRefusedRequest) as caught:
+        sf.query("SELECT Id FROM Lead LIMIT 1")
+    assert (caught.value.status, caught.value.content) == (
+        403, [{"message": message, "errorCode": "REQUEST_LIMIT_EXCEEDED"}])
+
+
 def test_server_errors_on_a_later_page_are_general_errors_and_the_page_can_be_fetched_again(api, http, leads):
     sf = client(api, http)
     first = sf.query("SELECT Id FROM Lead")
