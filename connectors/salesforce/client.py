@@ -81,6 +81,7 @@ class SalesforceClient:
         self._session.hooks["response"].append(self._remember_retry_after)
         self._retry_after: str | None = None
         self._connection: Salesforce | None = None
+        self.org_id: str | None = None  # the org of the last successful login
         self._timeout = settings.request_timeout_s
 
     @property
@@ -93,6 +94,11 @@ class SalesforceClient:
         """(used, allowed) of the org's daily allowance, as the last Sforce-Limit-Info header said."""
         usage = self._connection.api_usage.get("api-usage") if self._connection else None
         return (usage.used, usage.total) if usage else None
+
+    def login(self, stream: str) -> str:
+        """Log in now (unless logged in already); the org id the token response names."""
+        self._connect(stream)
+        return self.org_id
 
     def describe(self, stream: str, sobject: str) -> dict:
         return self._call(stream, f"describe {sobject}",
@@ -130,6 +136,7 @@ class SalesforceClient:
     def _connect(self, stream: str) -> Salesforce:
         if self._connection is None:
             grant = self._retrying(stream, "login", lambda: request_access(self._session, self.settings))
+            self.org_id = grant.org_id
             self._connection = Salesforce(instance_url=grant.instance_url, session_id=grant.access_token,
                                           session=self._session, version=self.settings.api_version)
         return self._connection

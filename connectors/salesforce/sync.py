@@ -28,15 +28,24 @@ STREAMS = {
 def sync_salesforce(
     settings: SalesforceSettings, store: RawStore, streams: Iterable[str] | None = None
 ) -> dict[str, SyncReport]:
-    """Sync the chosen streams (all by default) in order; stops at the first SyncError."""
+    """Sync the chosen streams (all by default) in order; stops at the first SyncError.
+
+    The warehouse is tied to the org the login names, and only once a login succeeded: a run refused at
+    the login pins nothing, and a warehouse of another org stops the run before any stream (OriginMismatch).
+    """
     wanted = set(STREAMS if streams is None else streams)
     unknown = sorted(wanted - STREAMS.keys())
     if unknown:
         raise ValueError(f"unknown Salesforce stream(s) {', '.join(unknown)}; known: {', '.join(STREAMS)}")
+    if not wanted:
+        return {}
     client = SalesforceClient(settings)
-    return {
-        stream: sync_stream(client, store, stream, settings.overlap) for stream in STREAMS if stream in wanted
-    }
+    chosen = [stream for stream in STREAMS if stream in wanted]
+    store.claim_origin("salesforce", f"Salesforce org {client.login(chosen[0])}")
+    login_calls = client.api_calls
+    reports = {stream: sync_stream(client, store, stream, settings.overlap) for stream in chosen}
+    reports[chosen[0]].api_calls += login_calls  # the login is counted with the stream it was made for
+    return reports
 
 
 def sync_stream(client: SalesforceClient, store: RawStore, stream: str, overlap: timedelta) -> SyncReport:

@@ -23,6 +23,7 @@ from standin.api.hubspot.errors import error_response
 from standin.api.hubspot.index import hubspot_index
 from standin.api.messages import Request, Response
 from standin.api.salesforce.api import SalesforceAPI
+from standin.api.salesforce.organization import organization_id
 from standin.api.salesforce.table import salesforce_tables
 from standin.api.tls import make_tls_files
 
@@ -117,6 +118,7 @@ class FixtureAPI:
         replacement = _as_dataset(dataset)
         hubspot_index(replacement)
         salesforce_tables(replacement)
+        organization_id(replacement)
         self.dataset = replacement
 
     def rotate_hubspot_token(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -9,11 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SourceRejected, SyncError
-from connectors.raw_store import RawStore
+from connectors.raw_store import OriginMismatch, RawStore
 from connectors.salesforce import SalesforceSettings, sync_salesforce
 from connectors.salesforce import sync as sync_module
 from connectors.salesforce.client import SalesforceClient
 from standin.api.faults import Fault
+from standin.api.salesforce.organization import organization_id
 from standin.api.server import FixtureAPI
 from tests.support.hubspot import silent_listener
 from tests.support.salesforce import (
@@ -144,8 +146,53 @@ def test_refused_credentials_name_the_oauth_error_and_never_the_secret(generated
             sync_salesforce(wrong, RawStore(tmp_path / "warehouse.duckdb"))
     assert str(error.value) == (
         f"Salesforce login at {api.base_url} refused: invalid_grant (authentication failure); "
-        "check SalesforceSettings username, password and security_token")
+        "check SalesforceSettings username, password and security_token (and that the org still allows the "
+        "deprecated username-password flow: Setup > OAuth and OpenID Connect Settings)")
     assert error.value.__cause__ is None and error.value.__context__ is None
+
+
+def client_credentials_for(api: FixtureAPI, **overrides) -> SalesforceSettings:
+    return settings_for(api, username=None, password=None, security_token="", **overrides)
+
+
+def test_refused_client_credentials_name_their_own_settings_never_username_or_password(generated_dataset, tmp_path):
+    with FixtureAPI(generated_dataset) as api, pytest.raises(AuthenticationFailed) as error:
+        sync_salesforce(client_credentials_for(api, client_secret="wrong"), RawStore(tmp_path / "w.duckdb"))
+    assert str(error.value) == (
+        f"Salesforce login at {api.base_url} refused: invalid_client (invalid client credentials); "
+        "check SalesforceSettings client_id and client_secret")
+
+
+def origins(store: RawStore) -> list[tuple]:
+    return store.connection.execute("SELECT source, origin FROM raw_meta.source_origins").fetchall()
+
+
+def test_a_refused_login_pins_no_origin_and_a_good_one_claims_the_org_it_names(generated_dataset, tmp_path):
+    store = RawStore(tmp_path / "warehouse.duckdb")
+    with FixtureAPI(generated_dataset) as api:
+        with pytest.raises(AuthenticationFailed):
+            sync_salesforce(client_credentials_for(api, client_id="wrong"), store)
+        assert origins(store) == []
+        sync_salesforce(client_credentials_for(api), store, ["salesforce.Lead"])
+    org_id = json.loads((generated_dataset / "manifest.json").read_text())["salesforce"]["organizationId"]
+    assert origins(store) == [("salesforce", f"Salesforce org {org_id}")]
+
+
+def test_two_orgs_never_mix_in_one_warehouse(generated_dataset, make_dataset, tmp_path):
+    store = RawStore(tmp_path / "warehouse.duckdb")
+    other = make_dataset(contacts=0, deals=0, name="other-org")  # no organizationId: derived from its path
+    with FixtureAPI(generated_dataset) as api:
+        sync_salesforce(settings_for(api), store)
+        first = origins(store)[0][1]
+    with FixtureAPI(other) as api:
+        with pytest.raises(OriginMismatch) as error:
+            sync_salesforce(settings_for(api), store)
+        second = f"Salesforce org {organization_id(api.dataset)}"
+    assert first != second
+    assert str(error.value) == (
+        f"this warehouse holds salesforce data synced from {first}, but this run reads {second}; "
+        "point KPI_DUCKDB_PATH at a new file for a different dataset or account")
+    assert_raw_equals_dataset(store, generated_dataset)
 
 
 def test_exhausted_retries_end_with_a_clear_error_and_a_rerun_gives_the_exact_dataset(generated_dataset, tmp_path):

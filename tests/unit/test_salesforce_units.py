@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import requests
@@ -27,8 +28,12 @@ LEAD = {
 }
 
 
+MY_DOMAIN = "https://acme.my.salesforce.com"
+SAMPLES = Path(__file__).parents[1] / "data" / "real_samples"
+
+
 def settings(**overrides) -> SalesforceSettings:
-    return SalesforceSettings(**{"client_id": "cid", "client_secret": "csecret", **overrides})
+    return SalesforceSettings(**{"client_id": "cid", "client_secret": "csecret", "login_url": MY_DOMAIN, **overrides})
 
 
 def test_lead_is_shaped_into_typed_columns_with_the_untouched_record_as_payload():
@@ -200,24 +205,65 @@ def oauth_response(status: int, body: bytes) -> requests.Response:
     return response
 
 
-def test_oauth_error_names_the_code_and_the_settings_to_check_never_the_secret():
+IDENTITY = "https://login.salesforce.com/id/00D5g000004abcdEAA/0055g00000ABCDEFGH"
+
+
+def test_oauth_error_names_the_code_and_the_settings_of_the_grant_in_use_never_the_secret():
     response = oauth_response(400, b'{"error":"invalid_grant","error_description":"authentication failure"}')
     with pytest.raises(AuthenticationFailed) as error:
-        parse_token_response(response, "https://login.salesforce.com")
+        parse_token_response(response, "https://login.salesforce.com", "password")
     assert str(error.value) == (
         "Salesforce login at https://login.salesforce.com refused: invalid_grant (authentication failure); "
-        "check SalesforceSettings username, password and security_token")
+        "check SalesforceSettings username, password and security_token (and that the org still allows the "
+        "deprecated username-password flow: Setup > OAuth and OpenID Connect Settings)")
+    with pytest.raises(AuthenticationFailed) as error:
+        parse_token_response(response, MY_DOMAIN, "client_credentials")
+    assert str(error.value) == (
+        f"Salesforce login at {MY_DOMAIN} refused: invalid_grant (authentication failure); check "
+        "SalesforceSettings login_url (the org's My Domain URL) and the connected app: client credentials flow "
+        "enabled with a Run As user")
     with pytest.raises(AuthenticationFailed, match="HTTP 502 without an OAuth JSON body"):
-        parse_token_response(oauth_response(502, b"<html>"), "https://login.salesforce.com")
-    with pytest.raises(AuthenticationFailed, match="token response lacks instance_url"):
-        parse_token_response(oauth_response(200, b'{"access_token":"t"}'), "https://login.salesforce.com")
+        parse_token_response(oauth_response(502, b"<html>"), MY_DOMAIN, "password")
+    with pytest.raises(AuthenticationFailed, match="token response lacks instance_url, id"):
+        parse_token_response(oauth_response(200, b'{"access_token":"t"}'), MY_DOMAIN, "password")
 
 
-def test_oauth_success_gives_token_and_instance_url():
-    body = b'{"access_token":"00D!abc","instance_url":"https://acme.my.salesforce.com"}'
-    grant = parse_token_response(oauth_response(200, body), "https://login.salesforce.com")
-    assert (grant.access_token, grant.instance_url) == ("00D!abc", "https://acme.my.salesforce.com")
+def test_the_real_wrong_domain_answer_says_to_set_the_my_domain_url_not_username_or_password():
+    sample = json.loads((SAMPLES / "salesforce_oauth_client_credentials_wrong_domain.json").read_text())
+    response = oauth_response(sample["status"], json.dumps(sample["body"]).encode())
+    with pytest.raises(AuthenticationFailed) as error:
+        parse_token_response(response, "https://test.salesforce.com", "client_credentials")
+    assert str(error.value) == (
+        "Salesforce login at https://test.salesforce.com refused: invalid_grant (request not supported on this "
+        "domain); Salesforce refuses the client-credentials flow at https://test.salesforce.com (help article "
+        "000886201: \"request not supported on this domain\"); set SalesforceSettings login_url "
+        "(SALESFORCE_LOGIN_URL) to the org's My Domain URL (https://<name>.my.salesforce.com, Setup > My Domain)")
+    assert "username" not in str(error.value) and "password" not in str(error.value)
+
+
+def test_oauth_success_gives_token_instance_url_and_the_org_of_the_identity_url():
+    body = json.dumps({"access_token": "00D!abc", "instance_url": MY_DOMAIN, "id": IDENTITY}).encode()
+    grant = parse_token_response(oauth_response(200, body), MY_DOMAIN, "client_credentials")
+    assert (grant.access_token, grant.instance_url, grant.org_id) == ("00D!abc", MY_DOMAIN, "00D5g000004abcdEAA")
     assert "00D!abc" not in repr(grant)
+    body = json.dumps({"access_token": "00D!abc", "instance_url": MY_DOMAIN, "id": "https://x/id/me"}).encode()
+    with pytest.raises(AuthenticationFailed) as error:
+        parse_token_response(oauth_response(200, body), MY_DOMAIN, "client_credentials")
+    assert str(error.value) == (f"Salesforce login at {MY_DOMAIN}: the token response's identity URL "
+                                "'https://x/id/me' does not end in /id/<orgId>/<userId>")
+
+
+@pytest.mark.parametrize("login_url", ["https://login.salesforce.com", "https://test.salesforce.com/",
+                                       "https://LOGIN.salesforce.com:443"])
+def test_client_credentials_at_a_generic_login_host_are_refused_before_any_request(login_url):
+    with pytest.raises(ValueError) as error:
+        settings(login_url=login_url)
+    assert str(error.value) == (
+        f"SalesforceSettings: Salesforce refuses the client-credentials flow at {login_url} (help article "
+        "000886201: \"request not supported on this domain\"); set login_url (SALESFORCE_LOGIN_URL in the "
+        "pipeline) to the org's My Domain URL (https://<name>.my.salesforce.com, Setup > My Domain)")
+    password_flow = settings(login_url=login_url, username="u@example.com", password="pw")
+    assert password_flow.grant_type == "password"  # deprecated, yet still allowed at the generic hosts
 
 
 def test_settings_keep_secrets_out_of_repr_and_validate():
