@@ -50,6 +50,10 @@ class QueryLocatorExpired(SyncError):
     """A nextRecordsUrl is no longer valid (Salesforce drops idle or surplus query cursors)."""
 
 
+class QueryTimeout(SyncError):
+    """Salesforce gave up on a query (QUERY_TIMEOUT): a narrower one may succeed, so it is never final."""
+
+
 def http_session(ca_file: str | None) -> requests.Session:
     session = requests.Session()
     if ca_file:
@@ -196,6 +200,8 @@ def translate_error(stream: str, operation: str, error: SalesforceError | reques
     code, message = salesforce_error_detail(error.content)
     if isinstance(error, SalesforceRefusedRequest) and code == REQUEST_LIMIT_EXCEEDED:
         return daily_limit_exceeded(stream, message, api_usage)
+    if code == "QUERY_TIMEOUT":
+        return QueryTimeout(f"Salesforce stream {stream}: {operation}: QUERY_TIMEOUT ({message})")
     if code == "INVALID_QUERY_LOCATOR":
         return QueryLocatorExpired(f"Salesforce stream {stream}: {operation}: query locator gone ({message})")
     if isinstance(error, SalesforceMalformedRequest | SalesforceRefusedRequest | SalesforceResourceNotFound):

@@ -45,6 +45,10 @@ class SalesforceSettings:
     ca_file: str | None = None
     api_version: str = "59.0"
     overlap: timedelta = timedelta(minutes=10)
+    # After an unbounded query timed out (QUERY_TIMEOUT), a stream loads in windows of its cursor field
+    # starting this wide; each timeout halves the window, and a timeout narrower than the minimum stops.
+    first_query_window: timedelta = timedelta(days=7)
+    min_query_window: timedelta = timedelta(seconds=1)
     max_retries: int = 5
     backoff_base_s: float = 1.0
     max_backoff_s: float = 60.0
@@ -62,6 +66,9 @@ class SalesforceSettings:
                 self.login_url, "login_url (SALESFORCE_LOGIN_URL in the pipeline)"))
         if self.overlap < timedelta(0):
             raise ValueError(f"SalesforceSettings: overlap must not be negative, got {self.overlap}")
+        if not timedelta(0) < self.min_query_window <= self.first_query_window:
+            raise ValueError("SalesforceSettings: need 0 < min_query_window <= first_query_window, got "
+                             f"{self.min_query_window} and {self.first_query_window}")
         if self.max_retries < 0:
             raise ValueError(f"SalesforceSettings: max_retries must be >= 0, got {self.max_retries}")
         if not _positive_pair(self.request_timeout_s):

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from datetime import timedelta
 
 from connectors.errors import SyncError
 from connectors.raw_store import RawStore
 from connectors.salesforce.client import SalesforceClient
 from connectors.salesforce.deletions import reconcile_children
-from connectors.salesforce.paging import Cursor, build_soql, cursor_field, keyset_pages
+from connectors.salesforce.paging import Cursor, build_soql, cursor_field
 from connectors.salesforce.raw_pages import store_page
 from connectors.salesforce.settings import SalesforceSettings
 from connectors.salesforce.shaping import SOBJECT_TABLES
+from connectors.salesforce.windows import WindowedQuery, WindowPolicy, windowed_pages
 from connectors.sync_report import SyncReport
 
 # Parents before their history, so that a history stream sees this run's deletions of its parents.
@@ -43,12 +43,12 @@ def sync_salesforce(
     chosen = [stream for stream in STREAMS if stream in wanted]
     store.claim_origin("salesforce", f"Salesforce org {client.login(chosen[0])}")
     login_calls = client.api_calls
-    reports = {stream: sync_stream(client, store, stream, settings.overlap) for stream in chosen}
+    reports = {stream: sync_stream(client, store, stream, settings) for stream in chosen}
     reports[chosen[0]].api_calls += login_calls  # the login is counted with the stream it was made for
     return reports
 
 
-def sync_stream(client: SalesforceClient, store: RawStore, stream: str, overlap: timedelta) -> SyncReport:
+def sync_stream(client: SalesforceClient, store: RawStore, stream: str, settings: SalesforceSettings) -> SyncReport:
     started, calls_before = time.monotonic(), client.api_calls
     sobject, table = STREAMS[stream], SOBJECT_TABLES[STREAMS[stream]].name
     stored = store.read_cursor(stream)
@@ -60,11 +60,14 @@ def sync_stream(client: SalesforceClient, store: RawStore, stream: str, overlap:
         raise SyncError(f"Salesforce stream {stream}: the stored cursor pages by {start.field}, describe now "
                         f"by {field}; delete its raw_meta.sync_state row for a full reload")
 
-    def query(after: Cursor | None, window: timedelta) -> dict:
-        return client.query_all(stream, build_soql(sobject, fields, field, after, window))
-
-    pages = keyset_pages(stream, field, start, overlap, query, lambda url: client.query_more(stream, url))
-    for records, cursor in pages:
+    spec = WindowedQuery(
+        stream, sobject, field,
+        query=lambda where: client.query_all(stream, build_soql(sobject, fields, field, where)),
+        query_more=lambda url: client.query_more(stream, url),
+        policy=WindowPolicy(settings.first_query_window, settings.min_query_window),
+        notes=report.notes,
+    )
+    for records, cursor in windowed_pages(spec, start, settings.overlap):
         store_page(store, report, sobject, table, records, cursor)
     reconcile_children(client, store, report, sobject, fields)
     report.api_calls = client.api_calls - calls_before

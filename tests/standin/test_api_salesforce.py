@@ -426,6 +426,27 @@ def test_each_request_limit_variant_is_a_403_with_its_real_message(api, http, li
         403, [{"message": message, "errorCode": "REQUEST_LIMIT_EXCEEDED"}])
 
 
+def test_a_query_matching_more_rows_than_the_knob_times_out_a_selective_one_does_not(api, http, leads):
+    sf = client(api, http)
+    api.salesforce.query_timeout_rows = 100
+    try:
+        with pytest.raises(SalesforceMalformedRequest) as caught:
+            sf.query_all("SELECT Id FROM Lead ORDER BY SystemModstamp, Id")
+        narrow = ("SELECT Id FROM Lead WHERE SystemModstamp >= 2025-01-01T00:00:00Z AND "
+                  "SystemModstamp < 2025-01-03T00:00:00Z ORDER BY SystemModstamp, Id")
+        answered = sf.query_all(narrow)
+        counted = sf.query("SELECT COUNT() FROM Lead")["totalSize"]
+    finally:
+        api.salesforce.query_timeout_rows = None
+    assert (caught.value.status, caught.value.content) == (
+        400, [{"errorCode": "QUERY_TIMEOUT", "message": "Your query request was running for too long."}])
+    in_range = [lead for lead in leads if "2025-01-01" <= lead["SystemModstamp"] < "2025-01-03"]
+    assert answered["totalSize"] == len(in_range) <= 100
+    assert counted == 4453  # COUNT() is not modelled timing out
+    assert api.salesforce.query_log[-3:] == [("SELECT Id FROM Lead ORDER BY SystemModstamp, Id", 400),
+                                             (narrow, 200), ("SELECT COUNT() FROM Lead", 200)]
+
+
 def test_server_errors_on_a_later_page_are_general_errors_and_the_page_can_be_fetched_again(api, http, leads):
     sf = client(api, http)
     first = sf.query("SELECT Id FROM Lead")

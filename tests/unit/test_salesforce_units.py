@@ -11,10 +11,11 @@ import requests
 
 from connectors.errors import AuthenticationFailed, RecordShapeError, SourceRejected, SyncError
 from connectors.salesforce.auth import parse_token_response, token_form
-from connectors.salesforce.client import QueryLocatorExpired, backoff_delay, salesforce_error_detail
-from connectors.salesforce.paging import Cursor, build_soql, cursor_field, keyset_pages, soql_datetime
+from connectors.salesforce.client import QueryLocatorExpired, QueryTimeout, backoff_delay, salesforce_error_detail
+from connectors.salesforce.paging import Cursor, after_cursor, build_soql, cursor_field, soql_datetime, window_filter
 from connectors.salesforce.settings import SalesforceSettings
 from connectors.salesforce.shaping import shape_record
+from connectors.salesforce.windows import WindowedQuery, WindowPolicy, windowed_pages
 
 SYNCED_AT = datetime(2030, 1, 1, tzinfo=UTC)
 LEAD = {
@@ -100,16 +101,15 @@ def test_soql_datetime_is_unquoted_utc_with_milliseconds():
 
 def test_first_run_selects_everything_and_later_runs_a_keyset_window():
     fields = ["Id", "IsDeleted", "SystemModstamp"]
-    assert build_soql("Lead", fields, "SystemModstamp", None, timedelta(minutes=10)) == (
+    assert window_filter(None, timedelta(minutes=10)) is None
+    assert build_soql("Lead", fields, "SystemModstamp", None) == (
         "SELECT Id, IsDeleted, SystemModstamp FROM Lead ORDER BY SystemModstamp, Id")
     cursor = Cursor("SystemModstamp", datetime(2025, 1, 6, 9, 15, tzinfo=UTC), "00Q5g00000A1b2cEAB")
-    assert build_soql("Lead", fields, "SystemModstamp", cursor, timedelta(0)) == (
+    assert build_soql("Lead", fields, "SystemModstamp", window_filter(cursor, timedelta(0))) == (
         "SELECT Id, IsDeleted, SystemModstamp FROM Lead WHERE SystemModstamp > 2025-01-06T09:15:00.000Z OR "
         "(SystemModstamp = 2025-01-06T09:15:00.000Z AND Id > '00Q5g00000A1b2cEAB') "
         "ORDER BY SystemModstamp, Id")
-    assert build_soql("Lead", fields, "SystemModstamp", cursor, timedelta(minutes=10)) == (
-        "SELECT Id, IsDeleted, SystemModstamp FROM Lead WHERE SystemModstamp >= 2025-01-06T09:05:00.000Z "
-        "ORDER BY SystemModstamp, Id")
+    assert window_filter(cursor, timedelta(minutes=10)) == "SystemModstamp >= 2025-01-06T09:05:00.000Z"
 
 
 def test_history_without_systemmodstamp_pages_by_createddate():
@@ -135,44 +135,76 @@ def record(stamp: str, record_id: str) -> dict:
     return {"Id": record_id, "SystemModstamp": f"2025-01-0{stamp}T00:00:00.000+0000"}
 
 
+def windowed(query, query_more, now=datetime(2030, 1, 1, tzinfo=UTC), notes=None) -> WindowedQuery:
+    return WindowedQuery("salesforce.Lead", "Lead", "SystemModstamp", query, query_more,
+                         WindowPolicy(timedelta(days=7), timedelta(seconds=1)), [] if notes is None else notes,
+                         now=lambda: now)
+
+
+def replay(pages: dict, queries: list):
+    """query/query_more answering from ``pages``: queries in order ("query 1", ...), URLs by name."""
+
+    def answer(key):
+        if isinstance(pages[key], Exception):
+            raise pages[key]
+        return pages[key]
+
+    def query(where):
+        queries.append(where)
+        return answer(f"query {len(queries)}")
+
+    return query, answer
+
+
 def test_keyset_pages_yield_the_cursor_of_each_last_record_and_resume_after_a_lost_locator():
-    pages = {
-        "first": {"done": False, "nextRecordsUrl": "/next/1",
-                  "records": [record("1", "A" * 18), record("2", "B" * 18)]},
-        "/next/1": QueryLocatorExpired("gone"),
-        "resumed": {"done": False, "nextRecordsUrl": "/next/2", "records": [record("3", "C" * 18)]},
-        "/next/2": {"done": True, "records": []},
-    }
     queries = []
-
-    def query(after, overlap):
-        queries.append((after, overlap))
-        return pages["first" if len(queries) == 1 else "resumed"]
-
-    def query_more(url):
-        if isinstance(pages[url], Exception):
-            raise pages[url]
-        return pages[url]
-
-    overlap = timedelta(minutes=10)
-    yielded = list(keyset_pages("salesforce.Lead", "SystemModstamp", None, overlap, query, query_more))
+    query, query_more = replay({
+        "query 1": {"done": False, "nextRecordsUrl": "/next/1", "records": [record("1", "A" * 18),
+                                                                             record("2", "B" * 18)]},
+        "/next/1": QueryLocatorExpired("gone"),
+        "query 2": {"done": False, "nextRecordsUrl": "/next/2", "records": [record("3", "C" * 18)]},
+        "/next/2": {"done": True, "records": []},
+    }, queries)
+    yielded = list(windowed_pages(windowed(query, query_more), None, timedelta(minutes=10)))
     second = Cursor("SystemModstamp", datetime(2025, 1, 2, tzinfo=UTC), "B" * 18)
     third = Cursor("SystemModstamp", datetime(2025, 1, 3, tzinfo=UTC), "C" * 18)
     assert [(len(records), cursor) for records, cursor in yielded] == [(2, second), (1, third), (0, third)]
-    assert queries == [(None, overlap), (second, timedelta(0))]
+    assert queries == [None, after_cursor(second)]
 
 
 def test_keyset_cursor_never_moves_back_behind_the_stored_one_while_the_overlap_is_reread():
     start = Cursor("SystemModstamp", datetime(2025, 1, 5, tzinfo=UTC), "E" * 18)
     page = {"done": True, "records": [record("4", "D" * 18)]}
-    yielded = list(keyset_pages("s", "SystemModstamp", start, timedelta(days=2), lambda *_: page, None))
+    yielded = list(windowed_pages(windowed(lambda _: page, None), start, timedelta(days=2)))
     assert yielded == [(page["records"], start)]
+
+
+def test_a_query_timeout_narrows_to_windows_from_the_last_record_read_and_they_grow_when_fast():
+    queries, notes = [], []
+    query, query_more = replay({
+        "query 1": {"done": False, "nextRecordsUrl": "/next/1", "records": [record("2", "B" * 18)]},
+        "/next/1": QueryTimeout("QUERY_TIMEOUT"),
+        "query 2": {"done": True, "records": [record("3", "C" * 18)]},
+        "query 3": {"done": True, "records": []},
+    }, queries)
+    now = datetime(2025, 1, 12, tzinfo=UTC)
+    yielded = list(windowed_pages(windowed(query, query_more, now, notes), None, timedelta(0)))
+    second = Cursor("SystemModstamp", datetime(2025, 1, 2, tzinfo=UTC), "B" * 18)
+    third = Cursor("SystemModstamp", datetime(2025, 1, 3, tzinfo=UTC), "C" * 18)
+    assert [cursor for _, cursor in yielded] == [second, third, third]
+    assert queries == [
+        None,
+        f"({after_cursor(second)}) AND SystemModstamp < 2025-01-09T00:00:00.000Z",  # 7 days from B
+        "SystemModstamp >= 2025-01-09T00:00:00.000Z",  # 14 days would pass now: open-ended
+    ]
+    assert notes == ["QUERY_TIMEOUT on SystemModstamp from 2025-01-02T00:00:00.000Z to 2025-01-12T00:00:00.000Z: "
+                     "asked again in windows of 7 days, 0:00:00"]
 
 
 def test_record_without_the_paging_field_is_refused():
     page = {"done": True, "records": [{"Id": "A" * 18, "SystemModstamp": None}]}
     with pytest.raises(RecordShapeError) as error:
-        list(keyset_pages("salesforce.Lead", "SystemModstamp", None, timedelta(0), lambda *_: page, None))
+        list(windowed_pages(windowed(lambda _: page, None), None, timedelta(0)))
     assert str(error.value) == (
         f"Salesforce stream salesforce.Lead: record {'A' * 18!r} has no SystemModstamp to page by")
 
