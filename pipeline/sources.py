@@ -75,12 +75,13 @@ class SalesforceSource(SourceResource):
     """Salesforce leads, their history and opportunities (an org)."""
 
     api_version: str = "59.0"
+    extra_fields: list[str] = []  # "SObject.Field", kept when an object has too many fields for one query
 
     @abstractmethod
     def connector_settings(self) -> SalesforceSettings: ...
 
     def sync_options(self) -> dict:
-        return super().sync_options() | {"api_version": self.api_version}
+        return super().sync_options() | {"api_version": self.api_version, "extra_fields": tuple(self.extra_fields)}
 
 
 class LiveSalesforce(SalesforceSource):

@@ -200,6 +200,10 @@ def translate_error(stream: str, operation: str, error: SalesforceError | reques
     code, message = salesforce_error_detail(error.content)
     if isinstance(error, SalesforceRefusedRequest) and code == REQUEST_LIMIT_EXCEEDED:
         return daily_limit_exceeded(stream, message, api_usage)
+    if error.status in (414, 431):  # the front end's HTML, no errorCode (standin/api/salesforce/front_end.py)
+        return SourceRejected(f"Salesforce stream {stream}: {operation} refused: HTTP {error.status}, the request "
+                              "URI is longer than Salesforce accepts (16,384 bytes with the headers); configure "
+                              "fewer SalesforceSettings extra_fields, then re-run")
     if code == "QUERY_TIMEOUT":
         return QueryTimeout(f"Salesforce stream {stream}: {operation}: QUERY_TIMEOUT ({message})")
     if code == "INVALID_QUERY_LOCATOR":

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 # Salesforce's generic login hosts. Help article 000886201: the client-credentials flow is refused there
 # (HTTP 400 invalid_grant "request not supported on this domain"); it needs the org's My Domain URL.
+_QUALIFIED_FIELD = re.compile(r"[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$")
 GENERIC_LOGIN_HOSTS = frozenset({"login.salesforce.com", "test.salesforce.com"})
 MY_DOMAIN_EXAMPLE = "https://<name>.my.salesforce.com"
 
@@ -49,6 +51,9 @@ class SalesforceSettings:
     # starting this wide; each timeout halves the window, and a timeout narrower than the minimum stops.
     first_query_window: timedelta = timedelta(days=7)
     min_query_window: timedelta = timedelta(seconds=1)
+    # "SObject.Field" names kept in the query (and so in the payload) when an object has too many fields
+    # for one query URL and only the fields the warehouse uses are selected.
+    extra_fields: tuple[str, ...] = ()
     max_retries: int = 5
     backoff_base_s: float = 1.0
     max_backoff_s: float = 60.0
@@ -69,6 +74,10 @@ class SalesforceSettings:
         if not timedelta(0) < self.min_query_window <= self.first_query_window:
             raise ValueError("SalesforceSettings: need 0 < min_query_window <= first_query_window, got "
                              f"{self.min_query_window} and {self.first_query_window}")
+        malformed = [name for name in self.extra_fields if not _QUALIFIED_FIELD.match(name)]
+        if malformed:
+            raise ValueError(f"SalesforceSettings: extra_fields must be SObject.Field names such as "
+                             f"Lead.Region__c, got {', '.join(map(repr, malformed))}")
         if self.max_retries < 0:
             raise ValueError(f"SalesforceSettings: max_retries must be >= 0, got {self.max_retries}")
         if not _positive_pair(self.request_timeout_s):

@@ -9,6 +9,7 @@ from connectors.errors import SyncError
 from connectors.raw_store import RawStore
 from connectors.salesforce.client import SalesforceClient
 from connectors.salesforce.deletions import reconcile_children
+from connectors.salesforce.field_list import select_fields
 from connectors.salesforce.paging import Cursor, build_soql, cursor_field
 from connectors.salesforce.raw_pages import store_page
 from connectors.salesforce.settings import SalesforceSettings
@@ -54,8 +55,11 @@ def sync_stream(client: SalesforceClient, store: RawStore, stream: str, settings
     stored = store.read_cursor(stream)
     start = Cursor.from_dict(stored, stream) if stored else None
     report = SyncReport(stream, mode="incremental" if start else "full", cursor_before=stored)
-    fields = [field["name"] for field in client.describe(stream, sobject)["fields"]]
-    field = cursor_field(fields, stream)
+    described = [field["name"] for field in client.describe(stream, sobject)["fields"]]
+    field = cursor_field(described, stream)
+    fields, note = select_fields(stream, sobject, described, field, settings.extra_fields, settings.api_version)
+    if note:
+        report.notes.append(note)
     if start and start.field != field:
         raise SyncError(f"Salesforce stream {stream}: the stored cursor pages by {start.field}, describe now "
                         f"by {field}; delete its raw_meta.sync_state row for a full reload")
