@@ -53,7 +53,8 @@ def test_the_stand_in_answers_414_past_the_limit_as_the_front_end_does(wide_data
             sf.query_all(f"SELECT {', '.join(fields)} FROM Lead")
         assert sf.query_all(f"SELECT {', '.join(fields[:300])} FROM Lead")["totalSize"] == 3
     assert len(fields) > 600
-    assert (caught.value.status, caught.value.content) == (414, "<h1>Bad Message 414</h1><pre>reason: URI Too Long</pre>")
+    assert (caught.value.status, caught.value.content) == (
+        414, "<h1>Bad Message 414</h1><pre>reason: URI Too Long</pre>")
 
 
 def test_a_lead_with_600_custom_fields_syncs_the_fields_the_warehouse_uses_and_notes_the_rest(wide_dataset, tmp_path):
@@ -80,10 +81,9 @@ def test_a_lead_with_600_custom_fields_syncs_the_fields_the_warehouse_uses_and_n
 
 
 def test_an_extra_field_the_describe_does_not_list_stops_the_stream_naming_it(wide_dataset, tmp_path):
-    with FixtureAPI(wide_dataset) as api:
-        with pytest.raises(SourceRejected) as error:
-            sync_salesforce(settings_for(api, extra_fields=("Lead.Regoin__c", "Opportunity.Regoin__c")),
-                            RawStore(tmp_path / "warehouse.duckdb"), ["salesforce.Lead"])
+    with FixtureAPI(wide_dataset) as api, pytest.raises(SourceRejected) as error:
+        sync_salesforce(settings_for(api, extra_fields=("Lead.Regoin__c", "Opportunity.Regoin__c")),
+                        RawStore(tmp_path / "warehouse.duckdb"), ["salesforce.Lead"])
     assert str(error.value) == (
         "Salesforce stream salesforce.Lead: SalesforceSettings extra_fields (SALESFORCE_EXTRA_FIELDS) names "
         "Regoin__c, which the Lead describe does not list; check the spelling (custom fields end in __c) and the "
@@ -104,3 +104,14 @@ def test_no_dbt_model_reads_a_salesforce_payload_field_the_narrowed_query_would_
     readers = [path for path in models.rglob("*.sql")
                if "salesforce" in path.read_text() and "payload" in path.read_text()]
     assert readers == []  # else select_fields must keep the payload fields they read
+
+
+def test_a_uri_that_fits_only_without_its_headers_is_refused_with_431(wide_dataset):
+    with FixtureAPI(wide_dataset) as api:
+        session = http_session(api.ca_file)
+        url = f"{api.base_url}/services/data/v59.0/queryAll/?q=SELECT+Id+FROM+Lead"
+        answer = session.get(url, headers={"X-Padding": "x" * (MAX_URI_AND_HEADERS - 100)})
+        fits = session.get(url, headers={"X-Padding": "x" * 1000})
+    assert (answer.status_code, answer.text) == (
+        431, "<h1>Bad Message 431</h1><pre>reason: Request Header Fields Too Large</pre>")
+    assert fits.status_code == 401  # past the front end: the API asks for a session

@@ -8,10 +8,18 @@ from pathlib import Path
 
 import pytest
 import requests
+from simple_salesforce.exceptions import SalesforceRefusedRequest, SalesforceResourceNotFound
 
-from connectors.errors import AuthenticationFailed, RecordShapeError, SourceRejected, SyncError
+from connectors.errors import ApiLimitExceeded, AuthenticationFailed, RecordShapeError, SourceRejected, SyncError
 from connectors.salesforce.auth import parse_token_response, token_form
-from connectors.salesforce.client import QueryLocatorExpired, QueryTimeout, backoff_delay, salesforce_error_detail
+from connectors.salesforce.client import (
+    QueryLocatorExpired,
+    QueryTimeout,
+    backoff_delay,
+    salesforce_error_detail,
+    translate_error,
+)
+from connectors.salesforce.limits import is_concurrency_limit
 from connectors.salesforce.paging import Cursor, after_cursor, build_soql, cursor_field, soql_datetime, window_filter
 from connectors.salesforce.settings import SalesforceSettings
 from connectors.salesforce.shaping import shape_record
@@ -315,3 +323,34 @@ def test_settings_refuse_a_request_timeout_that_is_not_two_positive_seconds():
         "SalesforceSettings: request_timeout_s must be a (connect, read) pair of positive seconds, got (30, 0)")
     with pytest.raises(ValueError, match="request_timeout_s must be a"):
         settings(request_timeout_s=300)
+
+
+def sample_lines(name: str) -> list[dict]:
+    return [json.loads(line) for line in (SAMPLES / name).read_text().splitlines() if line.strip()]
+
+
+def test_real_not_found_bodies_become_source_rejected_naming_the_stream_and_the_fix():
+    for exchange in sample_lines("salesforce_v42_errors.jsonl"):
+        request = exchange["request"]
+        error = SalesforceResourceNotFound(request["base"] + request["path"], exchange["status"], "get",
+                                           exchange["body"])
+        translated = translate_error("salesforce.Lead", "describe Lead", error)
+        assert type(translated) is SourceRejected
+        assert str(translated) == (
+            "Salesforce stream salesforce.Lead: describe Lead refused: HTTP 404 NOT_FOUND: The requested resource "
+            "does not exist; check SalesforceSettings api_version and that the object exists in this org and is "
+            "readable by the integration user, then re-run")
+
+
+def test_real_request_limit_bodies_are_told_apart_by_their_message():
+    sample = json.loads((SAMPLES / "salesforce_request_limit_exceeded_variants.json").read_text())
+    concurrent, total = (salesforce_error_detail(body) for body in sample["bodies"])
+    assert is_concurrency_limit(*concurrent) and not is_concurrency_limit(*total)
+    error = SalesforceRefusedRequest("https://acme.my.salesforce.com/services/data/v59.0/queryAll/", 403, "query",
+                                     sample["bodies"][1])
+    translated = translate_error("salesforce.Lead", "queryAll", error, (15000, 15000))
+    assert type(translated) is ApiLimitExceeded
+    assert str(translated).startswith(
+        "Salesforce stream salesforce.Lead: the org's daily API allowance is used up (REQUEST_LIMIT_EXCEEDED: "
+        "TotalRequests Limit exceeded.); last usage Salesforce reported: 15000/15000 (Sforce-Limit-Info); ")
+    assert is_concurrency_limit("REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded")
