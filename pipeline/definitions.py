@@ -48,6 +48,7 @@ def bind_sources(env: Environment) -> Sources:
         "extra_contact_properties": env.names("HUBSPOT_EXTRA_CONTACT_PROPERTIES"),
         "extra_deal_properties": env.names("HUBSPOT_EXTRA_DEAL_PROPERTIES"),
     }
+    salesforce_extras = {"extra_fields": env.names("SALESFORCE_EXTRA_FIELDS")}
     if env.recorded:
         try:  # imported only in fixture mode: the stand-in's dependencies are the 'standin' extra
             from pipeline.recorded import FixtureServer, RecordedHubSpot, RecordedSalesforce, recorded_at
@@ -60,7 +61,7 @@ def bind_sources(env: Environment) -> Sources:
         dataset = str(env.fixtures_dir)
         return Sources(
             hubspot=RecordedHubSpot(fixtures=FixtureServer(dataset_dir=dataset), **hubspot_extras),
-            salesforce=RecordedSalesforce(fixtures=FixtureServer(dataset_dir=dataset)),
+            salesforce=RecordedSalesforce(fixtures=FixtureServer(dataset_dir=dataset), **salesforce_extras),
             data_as_of=recorded_at(dataset).isoformat(),
         )
     return Sources(
@@ -76,6 +77,7 @@ def bind_sources(env: Environment) -> Sources:
             password=_secret(env, "SALESFORCE_PASSWORD"),
             security_token=_secret(env, "SALESFORCE_SECURITY_TOKEN"),
             login_url=env.get("SALESFORCE_LOGIN_URL") or "https://login.salesforce.com",
+            **salesforce_extras,
         ),
         data_as_of=None,
     )

@@ -14,12 +14,13 @@ from dagster import ConfigurableResource
 
 from connectors.hubspot import HubSpotSettings
 from connectors.salesforce import SalesforceSettings
+from connectors.salesforce.settings import client_credentials_refused_at, my_domain_needed
 
 HUBSPOT_DEFAULT_HOST = "https://api.hubapi.com"
 
 
 class MissingCredential(ValueError):
-    """Live mode, but a source's credential is missing: the message names the environment variable."""
+    """Live mode, but a source's credential is missing or unusable: the message names the environment variable."""
 
 
 class SourceResource(ConfigurableResource, ABC):
@@ -74,16 +75,22 @@ class SalesforceSource(SourceResource):
     """Salesforce leads, their history and opportunities (an org)."""
 
     api_version: str = "59.0"
+    extra_fields: list[str] = []  # "SObject.Field", kept when an object has too many fields for one query
 
     @abstractmethod
     def connector_settings(self) -> SalesforceSettings: ...
 
     def sync_options(self) -> dict:
-        return super().sync_options() | {"api_version": self.api_version}
+        return super().sync_options() | {"api_version": self.api_version, "extra_fields": tuple(self.extra_fields)}
 
 
 class LiveSalesforce(SalesforceSource):
-    """A Salesforce org, through a connected app (SALESFORCE_CLIENT_ID/SECRET, optional USERNAME/PASSWORD)."""
+    """A Salesforce org, through a connected app (SALESFORCE_CLIENT_ID/SECRET, optional USERNAME/PASSWORD).
+
+    Without SALESFORCE_USERNAME the client-credentials flow is used, which needs SALESFORCE_LOGIN_URL to be
+    the org's My Domain URL. The username-password flow (SALESFORCE_USERNAME/PASSWORD/SECURITY_TOKEN) still
+    works where the org allows it, but Salesforce deprecates it and blocks it by default since Summer '23.
+    """
 
     client_id: str | None = None
     client_secret: str | None = None
@@ -96,6 +103,10 @@ class LiveSalesforce(SalesforceSource):
         for name, value in (("SALESFORCE_CLIENT_ID", self.client_id), ("SALESFORCE_CLIENT_SECRET", self.client_secret)):
             if not value:
                 raise MissingCredential(f"Salesforce: set {name} (the connected app's OAuth credentials)")
+        if not self.username and client_credentials_refused_at(self.login_url):
+            raise MissingCredential(
+                "Salesforce: SALESFORCE_USERNAME is not set, so the client-credentials flow is used, and "
+                + my_domain_needed(self.login_url, "SALESFORCE_LOGIN_URL"))
         return SalesforceSettings(
             client_id=self.client_id,
             client_secret=self.client_secret,

@@ -1,10 +1,11 @@
 """simple-salesforce behind an OAuth login, with retries, backoff and errors a sync can act on.
 
 simple-salesforce retries nothing and only re-authenticates clients it logged in itself, so every
-call goes through ``SalesforceClient._call``: transient failures (5xx, 429, dropped connections,
-timeouts) are retried with exponential backoff honouring Retry-After, an expired session is renewed
-once, requests Salesforce refuses as they stand (400/403/404) become SourceRejected, and everything
-else a SyncError naming the stream. Messages never carry a secret.
+call goes through ``SalesforceClient._call``: transient failures (5xx, 429, the concurrent-request
+limits, dropped connections, timeouts) are retried with exponential backoff honouring Retry-After, an
+expired session is renewed once, the spent daily allowance becomes ApiLimitExceeded, requests Salesforce
+refuses as they stand (400/403/404) become SourceRejected, and everything else a SyncError naming the
+stream. Messages never carry a secret.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from simple_salesforce.exceptions import (
 from urllib3.exceptions import InvalidHeader
 from urllib3.util import Retry
 
-from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SourceRejected, SyncError
+from connectors.errors import AuthenticationFailed, SourceRejected, SyncError
 from connectors.salesforce.auth import TRANSIENT_STATUSES, request_access
+from connectors.salesforce.limits import REQUEST_LIMIT_EXCEEDED, daily_limit_exceeded, is_concurrency_limit
 from connectors.salesforce.settings import SalesforceSettings
 
 T = TypeVar("T")
@@ -53,6 +55,10 @@ class QueryLocatorExpired(SyncError):
 
 class ReplicationWindowRefused(SyncError):
     """getDeleted refused its window (INVALID_REPLICATION_DATE): it reaches past the org's delete log."""
+
+
+class QueryTimeout(SyncError):
+    """Salesforce gave up on a query (QUERY_TIMEOUT): a narrower one may succeed, so it is never final."""
 
 
 def http_session(ca_file: str | None) -> requests.Session:
@@ -88,12 +94,24 @@ class SalesforceClient:
         self._retry_after: str | None = None
         self.server_time: datetime | None = None  # the Date of the latest response: the org's clock, not ours
         self._connection: Salesforce | None = None
+        self.org_id: str | None = None  # the org of the last successful login
         self._timeout = settings.request_timeout_s
 
     @property
     def budget_remaining(self) -> int | None:
+        usage = self.api_usage
+        return usage[1] - usage[0] if usage else None
+
+    @property
+    def api_usage(self) -> tuple[int, int] | None:
+        """(used, allowed) of the org's daily allowance, as the last Sforce-Limit-Info header said."""
         usage = self._connection.api_usage.get("api-usage") if self._connection else None
-        return usage.total - usage.used if usage else None
+        return (usage.used, usage.total) if usage else None
+
+    def login(self, stream: str) -> str:
+        """Log in now (unless logged in already); the org id the token response names."""
+        self._connect(stream)
+        return self.org_id
 
     def describe(self, stream: str, sobject: str) -> dict:
         return self._call(stream, f"describe {sobject}",
@@ -141,6 +159,7 @@ class SalesforceClient:
     def _connect(self, stream: str) -> Salesforce:
         if self._connection is None:
             grant = self._retrying(stream, "login", lambda: request_access(self._session, self.settings))
+            self.org_id = grant.org_id
             self._connection = Salesforce(instance_url=grant.instance_url, session_id=grant.access_token,
                                           session=self._session, version=self.settings.api_version)
         return self._connection
@@ -154,7 +173,7 @@ class SalesforceClient:
             except (SalesforceGeneralError, requests.HTTPError) as error:
                 status = error.response.status_code if isinstance(error, requests.HTTPError) else error.status
                 if status not in TRANSIENT_STATUSES:
-                    raise _sync_error(stream, operation, error) from None
+                    raise self._sync_error(stream, operation, error) from None
                 failure = f"HTTP {status}"
             except requests.exceptions.SSLError:
                 raise SyncError(f"Salesforce stream {stream}: {operation}: TLS verification failed; "
@@ -163,8 +182,13 @@ class SalesforceClient:
                 failure = type(error).__name__
             except SalesforceExpiredSession:
                 raise
+            except SalesforceRefusedRequest as error:
+                code, message = salesforce_error_detail(error.content)
+                if not is_concurrency_limit(code, message):
+                    raise self._sync_error(stream, operation, error) from None
+                failure = f"HTTP 403 {code} ({message})"
             except SalesforceError as error:
-                raise _sync_error(stream, operation, error) from None
+                raise self._sync_error(stream, operation, error) from None
             if attempt < self.settings.max_retries:
                 self._sleep(backoff_delay(attempt, self._parsed_retry_after(), self.settings))
         raise SyncError(f"Salesforce stream {stream}: {operation} failed after {self.settings.max_retries + 1} "
@@ -187,22 +211,26 @@ class SalesforceClient:
             return None
 
 
-def _utc_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    def _sync_error(self, stream: str, operation: str, error: SalesforceError | requests.HTTPError) -> SyncError:
+        return translate_error(stream, operation, error, self.api_usage)
 
 
-def _sync_error(stream: str, operation: str, error: SalesforceError | requests.HTTPError) -> SyncError:
+def translate_error(stream: str, operation: str, error: SalesforceError | requests.HTTPError,
+                    api_usage: tuple[int, int] | None = None) -> SyncError:
+    """The SyncError a refused or failed request ends the sync with (retries are the caller's business)."""
     if isinstance(error, requests.HTTPError):
         return SyncError(f"Salesforce stream {stream}: {operation} failed: HTTP {error.response.status_code}")
     code, message = salesforce_error_detail(error.content)
-    if isinstance(error, SalesforceRefusedRequest) and code == "REQUEST_LIMIT_EXCEEDED":
-        return ApiLimitExceeded(
-            f"Salesforce stream {stream}: the org's API request limit is used up (REQUEST_LIMIT_EXCEEDED: "
-            f"{message}); the sync stopped, pages stored before this call are kept with their cursor. "
-            "Re-run once the rolling 24-hour allowance has room."
-        )
+    if isinstance(error, SalesforceRefusedRequest) and code == REQUEST_LIMIT_EXCEEDED:
+        return daily_limit_exceeded(stream, message, api_usage)
+    if error.status in (414, 431):  # the front end's HTML, no errorCode (standin/api/salesforce/front_end.py)
+        return SourceRejected(f"Salesforce stream {stream}: {operation} refused: HTTP {error.status}, the request "
+                              "URI is longer than Salesforce accepts (16,384 bytes with the headers); configure "
+                              "fewer SalesforceSettings extra_fields, then re-run")
     if code == "INVALID_REPLICATION_DATE":
         return ReplicationWindowRefused(f"Salesforce stream {stream}: {operation} refused its window ({message})")
+    if code == "QUERY_TIMEOUT":
+        return QueryTimeout(f"Salesforce stream {stream}: {operation}: QUERY_TIMEOUT ({message})")
     if code == "INVALID_QUERY_LOCATOR":
         return QueryLocatorExpired(f"Salesforce stream {stream}: {operation}: query locator gone ({message})")
     if isinstance(error, SalesforceMalformedRequest | SalesforceRefusedRequest | SalesforceResourceNotFound):
@@ -211,3 +239,7 @@ def _sync_error(stream: str, operation: str, error: SalesforceError | requests.H
         return SourceRejected(f"Salesforce stream {stream}: {operation} refused: HTTP {error.status} {code}: "
                               f"{message.strip()}; {remedy}, then re-run")
     return SyncError(f"Salesforce stream {stream}: {operation} failed: HTTP {error.status} {code}: {message}")
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")

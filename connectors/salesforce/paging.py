@@ -1,20 +1,18 @@
-"""Incremental keyset windows over queryAll and the cursor valid after each page.
+"""Keyset cursors over queryAll: the stored cursor, the SOQL that starts after it, the cursor of a record.
 
 A run selects ``WHERE ts > :ts OR (ts = :ts AND Id > :id) ORDER BY ts, Id`` past the stored cursor
 (or, with an overlap window, everything from ``cursor - overlap`` on, since Salesforce can commit a
-timestamp after later ones became visible) and follows the client's own nextRecordsUrl pages. The
+timestamp after later ones became visible); connectors/salesforce/windows.py pages through it. The
 cursor after a page is the (timestamp, Id) of its last record: data, never the client clock.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from connectors.errors import RecordShapeError, SourceRejected, SyncError
-from connectors.salesforce.client import QueryLocatorExpired
 from connectors.salesforce.shaping import parse_datetime
 
 # History objects have no SystemModstamp: their rows are immutable apart from deletion.
@@ -67,19 +65,22 @@ def cursor_field(field_names: list[str], stream: str) -> str:
                          "one of them")
 
 
+def after_cursor(cursor: Cursor) -> str:
+    """Rows strictly after ``cursor`` in (timestamp, Id) order."""
+    field, at = cursor.field, soql_datetime(cursor.timestamp)
+    return f"{field} > {at} OR ({field} = {at} AND Id > {soql_id_list([cursor.record_id])})"
+
+
 def window_filter(cursor: Cursor | None, overlap: timedelta) -> str | None:
     """The WHERE clause of a run starting after ``cursor`` (None: full load)."""
     if cursor is None:
         return None
-    field = cursor.field
     if overlap:
-        return f"{field} >= {soql_datetime(cursor.timestamp - overlap)}"
-    at = soql_datetime(cursor.timestamp)
-    return f"{field} > {at} OR ({field} = {at} AND Id > {soql_id_list([cursor.record_id])})"
+        return f"{cursor.field} >= {soql_datetime(cursor.timestamp - overlap)}"
+    return after_cursor(cursor)
 
 
-def build_soql(sobject: str, fields: list[str], field: str, cursor: Cursor | None, overlap: timedelta) -> str:
-    where = window_filter(cursor, overlap)
+def build_soql(sobject: str, fields: list[str], field: str, where: str | None) -> str:
     soql = f"SELECT {', '.join(fields)} FROM {sobject}"
     if where:
         soql += f" WHERE {where}"
@@ -96,33 +97,3 @@ def record_cursor(record: dict, field: str, stream: str) -> Cursor:
     except ValueError:
         raise RecordShapeError(f"Salesforce stream {stream}: record {record_id!r}: {field} {value!r} "
                                "is not a Salesforce datetime") from None
-
-
-def keyset_pages(
-    stream: str,
-    field: str,
-    start: Cursor | None,
-    overlap: timedelta,
-    query: Callable[[Cursor | None, timedelta], dict],
-    query_more: Callable[[str], dict],
-) -> Iterator[tuple[list[dict], Cursor | None]]:
-    """Yield (records, cursor once they are stored) page by page.
-
-    The cursor never moves back behind ``start`` (the overlap re-reads older rows). If Salesforce
-    dropped the query locator between pages, the query is reissued from the last yielded cursor.
-    """
-    result = query(start, overlap)
-    cursor = start
-    while True:
-        records = result["records"]
-        if records:
-            last = record_cursor(records[-1], field, stream)
-            if cursor is None or last.timestamp >= cursor.timestamp:
-                cursor = last
-        yield records, cursor
-        if result["done"]:
-            return
-        try:
-            result = query_more(result["nextRecordsUrl"])
-        except QueryLocatorExpired:
-            result = query(cursor, timedelta(0))

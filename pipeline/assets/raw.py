@@ -146,7 +146,6 @@ def _materialize(context: AssetExecutionContext, duckdb: WarehouseResource, sour
         store = RawStore(connection)
         try:
             settings = source.resource.connector_settings()
-            store.claim_origin(source.name, source.resource.origin())
             reports = source.sync(settings, store, streams)
         except FINAL_ERRORS as error:
             raise Failure(str(error), allow_retries=False) from error

@@ -17,6 +17,14 @@ FAULT_KINDS = (
     "expire_token",
     "sf_request_limit",
 )
+# The messages of Salesforce's REQUEST_LIMIT_EXCEEDED (HTTP 403) by the limit hit: the org's rolling 24-hour
+# allowance (SalesforceLabs/OrgCheck #181), long-running requests in flight (OrgCheck #432), and long
+# transactions in flight (mautic/mautic #5006, quoted there without its closing period, which the others have).
+SF_REQUEST_LIMITS = {
+    "TotalRequests": "TotalRequests Limit exceeded.",
+    "ConcurrentRequests": "ConcurrentRequests (Concurrent API Requests) Limit exceeded.",
+    "ConcurrentPerOrgLongTxn": "ConcurrentPerOrgLongTxn Limit exceeded.",
+}
 
 
 @dataclass
@@ -28,6 +36,7 @@ class Fault:
     retry_after: float | None = None  # Retry-After header seconds on rate_limit and server_error
     status: int = 503
     method: str | None = None
+    limit: str = "TotalRequests"  # which limit an sf_request_limit names (SF_REQUEST_LIMITS)
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -36,6 +45,8 @@ class Fault:
             raise ValueError(f"Fault {self.kind!r}: on_request and times must be >= 1")
         if self.kind == "server_error" and not 500 <= self.status <= 599:
             raise ValueError(f"Fault 'server_error': status must be 5xx, got {self.status}")
+        if self.limit not in SF_REQUEST_LIMITS:
+            raise ValueError(f"Fault limit {self.limit!r} is unknown (known: {', '.join(SF_REQUEST_LIMITS)})")
 
     def applies_to(self, request: Request) -> bool:
         method_matches = self.method is None or self.method.upper() == request.method
@@ -96,7 +107,7 @@ def salesforce_fault_response(fault: Fault) -> Response:
         body = [{"errorCode": "UNKNOWN_EXCEPTION", "message": message}]
         return json_response(fault.status, body, _retry_after(fault))
     return json_response(
-        403, [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
+        403, [{"message": SF_REQUEST_LIMITS[fault.limit], "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
     )
 
 

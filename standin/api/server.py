@@ -24,6 +24,8 @@ from standin.api.hubspot.errors import error_response
 from standin.api.hubspot.index import hubspot_index
 from standin.api.messages import Request, Response
 from standin.api.salesforce.api import SalesforceAPI
+from standin.api.salesforce.front_end import oversized
+from standin.api.salesforce.organization import organization_id
 from standin.api.salesforce.table import salesforce_tables
 from standin.api.tls import make_tls_files
 
@@ -118,6 +120,7 @@ class FixtureAPI:
         replacement = _as_dataset(dataset)
         hubspot_index(replacement)
         salesforce_tables(replacement)
+        organization_id(replacement)
         self.dataset = replacement
 
     def rotate_hubspot_token(self) -> str:
@@ -201,7 +204,7 @@ class _Handler(BaseHTTPRequestHandler):
             body=self.rfile.read(length) if length else b"",
         )
         try:
-            response = self.server.api.respond(request)
+            response = self._refused_by_front_end(request) or self.server.api.respond(request)
         except Exception:
             logger.exception("fixture API failed on %s %s", request.method, request.path)
             response = error_response(500, "INTERNAL_ERROR", "internal error")
@@ -214,6 +217,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
         self.wfile.write(response.body)
+
+    def _refused_by_front_end(self, request: Request) -> Response | None:
+        if not request.path.startswith("/services/"):
+            return None
+        return oversized(self.path, list(self.headers.items()))
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from standin.api.salesforce.organization import derived_id
 from standin.generator.crm_users import hubspot_owners, owner_handles, salesforce_users
 from standin.generator.emit import RecordEmitter, RecordSink
 from standin.generator.formats import WEEK, manifest_time, parse_epoch
@@ -35,7 +36,8 @@ def generate(out_dir: str | Path, seed: int, persons: int, recorded_at: str = DE
     root = Path(out_dir)
     root.mkdir(parents=True, exist_ok=True)
     write_json(root / MANIFEST_FILE, {"recorded_at": manifest_time(horizon),
-                                      "generator": {"seed": seed, "persons": persons, "weeks": weeks}})
+                                      "generator": {"seed": seed, "persons": persons, "weeks": weeks},
+                                      "salesforce": {"organizationId": derived_id("00D", f"seed {seed}")}})
     write_json(root / PIPELINES_FILE, pipelines_body())
     rng = random.Random(seed)
     with StreamingDataset(root) as sink:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import re
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SourceRejected, SyncError
-from connectors.raw_store import RawStore
+from connectors.raw_store import OriginMismatch, RawStore
 from connectors.salesforce import SalesforceSettings, sync_salesforce
 from connectors.salesforce import sync as sync_module
 from connectors.salesforce.client import SalesforceClient
 from standin.api.faults import Fault
+from standin.api.salesforce.organization import organization_id
 from standin.api.server import FixtureAPI
 from tests.support.hubspot import silent_listener
 from tests.support.salesforce import (
@@ -64,17 +67,29 @@ def test_transient_fault_is_survived_with_the_exact_dataset(generated_dataset, t
     assert reports[HISTORY].fetched == len(read_records(generated_dataset, "LeadHistory"))
 
 
-def test_request_limit_stops_the_sync_keeping_the_stored_pages_and_their_cursor(generated_dataset, tmp_path):
+def test_daily_request_limit_stops_the_sync_keeping_the_stored_pages_and_says_when_it_has_room(
+    generated_dataset, tmp_path
+):
     store = RawStore(tmp_path / "warehouse.duckdb")
     history = read_records(generated_dataset, "LeadHistory")
     with FixtureAPI(generated_dataset) as api:
-        api.faults.inject(Fault("sf_request_limit", NEXT_PAGE))
+        api.faults.inject(Fault("sf_request_limit", NEXT_PAGE, limit="TotalRequests"))
         with pytest.raises(ApiLimitExceeded) as error:
             sync_salesforce(settings_for(api), store)
-        assert str(error.value) == (
-            "Salesforce stream salesforce.LeadHistory: the org's API request limit is used up "
-            "(REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.); the sync stopped, pages stored before "
-            "this call are kept with their cursor. Re-run once the rolling 24-hour allowance has room.")
+        stopped_at = datetime.now(UTC)
+        used = api.calls("/services/data/") - 1  # the refused call carries no usage header
+        message = str(error.value)
+        latest = re.search(r"all of them by (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", message)
+        assert message == (
+            "Salesforce stream salesforce.LeadHistory: the org's daily API allowance is used up "
+            "(REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.); last usage Salesforce reported: "
+            f"{used}/15000 (Sforce-Limit-Info); the sync stopped, pages stored before this call are kept with "
+            "their cursor. Salesforce counts the allowance over a rolling 24 hours and publishes no reset time: "
+            "room returns as the org's calls of the last 24 hours age out (every integration's calls count), "
+            f"all of them by {latest.group(1)} UTC. Re-run then; GET /services/data/vXX.X/limits shows "
+            "DailyApiRequests Remaining meanwhile.")
+        reset = datetime.strptime(latest.group(1), "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        assert timedelta(hours=23, minutes=58) < reset - stopped_at <= timedelta(hours=24)
         assert_raw_equals_dataset(store, generated_dataset, ["Lead"])
         first_page = sorted(history, key=lambda record: (record["CreatedDate"], record["Id"]))[:2000]
         assert raw_payloads(store, "LeadHistory") == {record["Id"]: record for record in first_page}
@@ -84,6 +99,32 @@ def test_request_limit_stops_the_sync_keeping_the_stored_pages_and_their_cursor(
         rerun = sync_salesforce(settings_for(api), store)
     assert_raw_equals_dataset(store, generated_dataset)
     assert rerun[HISTORY].cursor_after == last_cursor(generated_dataset, "LeadHistory")
+
+
+@pytest.mark.parametrize("limit", ["ConcurrentRequests", "ConcurrentPerOrgLongTxn"])
+def test_concurrent_request_limits_are_backed_off_and_retried(generated_dataset, tmp_path, monkeypatch, limit):
+    store = RawStore(tmp_path / "warehouse.duckdb")
+    slept = []
+    monkeypatch.setattr(sync_module, "SalesforceClient", lambda settings: SalesforceClient(settings, slept.append))
+    with FixtureAPI(generated_dataset) as api:
+        api.faults.inject(Fault("sf_request_limit", NEXT_PAGE, times=2, limit=limit))
+        reports = sync_salesforce(settings_for(api, backoff_base_s=1.0, max_backoff_s=60.0), store)
+        calls = api.calls("/services/")
+    assert_raw_equals_dataset(store, generated_dataset)
+    assert calls == sum(report.api_calls for report in reports.values()) == faultless_calls(generated_dataset) + 2
+    assert slept == [1.0, 2.0]
+
+
+def test_a_concurrent_limit_outlasting_the_retries_is_transient_and_names_the_limit(generated_dataset, tmp_path):
+    with FixtureAPI(generated_dataset) as api:
+        api.faults.inject(Fault("sf_request_limit", NEXT_PAGE, times=2, limit="ConcurrentRequests"))
+        with pytest.raises(SyncError) as error:
+            sync_salesforce(settings_for(api, max_retries=1), RawStore(tmp_path / "warehouse.duckdb"))
+    assert type(error.value) is SyncError  # worth a later run, unlike ApiLimitExceeded
+    assert str(error.value) == (
+        "Salesforce stream salesforce.LeadHistory: queryAll next page failed after 2 attempt(s), last with HTTP 403 "
+        "REQUEST_LIMIT_EXCEEDED (ConcurrentRequests (Concurrent API Requests) Limit exceeded.); giving up "
+        "(SalesforceSettings max_retries=1)")
 
 
 def test_session_refused_right_after_a_new_login_fails_authentication(generated_dataset, tmp_path):
@@ -105,8 +146,53 @@ def test_refused_credentials_name_the_oauth_error_and_never_the_secret(generated
             sync_salesforce(wrong, RawStore(tmp_path / "warehouse.duckdb"))
     assert str(error.value) == (
         f"Salesforce login at {api.base_url} refused: invalid_grant (authentication failure); "
-        "check SalesforceSettings username, password and security_token")
+        "check SalesforceSettings username, password and security_token (and that the org still allows the "
+        "deprecated username-password flow: Setup > OAuth and OpenID Connect Settings)")
     assert error.value.__cause__ is None and error.value.__context__ is None
+
+
+def client_credentials_for(api: FixtureAPI, **overrides) -> SalesforceSettings:
+    return settings_for(api, username=None, password=None, security_token="", **overrides)
+
+
+def test_refused_client_credentials_name_their_own_settings_never_username_or_password(generated_dataset, tmp_path):
+    with FixtureAPI(generated_dataset) as api, pytest.raises(AuthenticationFailed) as error:
+        sync_salesforce(client_credentials_for(api, client_secret="wrong"), RawStore(tmp_path / "w.duckdb"))
+    assert str(error.value) == (
+        f"Salesforce login at {api.base_url} refused: invalid_client (invalid client credentials); "
+        "check SalesforceSettings client_id and client_secret")
+
+
+def origins(store: RawStore) -> list[tuple]:
+    return store.connection.execute("SELECT source, origin FROM raw_meta.source_origins").fetchall()
+
+
+def test_a_refused_login_pins_no_origin_and_a_good_one_claims_the_org_it_names(generated_dataset, tmp_path):
+    store = RawStore(tmp_path / "warehouse.duckdb")
+    with FixtureAPI(generated_dataset) as api:
+        with pytest.raises(AuthenticationFailed):
+            sync_salesforce(client_credentials_for(api, client_id="wrong"), store)
+        assert origins(store) == []
+        sync_salesforce(client_credentials_for(api), store, ["salesforce.Lead"])
+    org_id = json.loads((generated_dataset / "manifest.json").read_text())["salesforce"]["organizationId"]
+    assert origins(store) == [("salesforce", f"Salesforce org {org_id}")]
+
+
+def test_two_orgs_never_mix_in_one_warehouse(generated_dataset, make_dataset, tmp_path):
+    store = RawStore(tmp_path / "warehouse.duckdb")
+    other = make_dataset(contacts=0, deals=0, name="other-org")  # no organizationId: derived from its path
+    with FixtureAPI(generated_dataset) as api:
+        sync_salesforce(settings_for(api), store)
+        first = origins(store)[0][1]
+    with FixtureAPI(other) as api:
+        with pytest.raises(OriginMismatch) as error:
+            sync_salesforce(settings_for(api), store)
+        second = f"Salesforce org {organization_id(api.dataset)}"
+    assert first != second
+    assert str(error.value) == (
+        f"this warehouse holds salesforce data synced from {first}, but this run reads {second}; "
+        "point KPI_DUCKDB_PATH at a new file for a different dataset or account")
+    assert_raw_equals_dataset(store, generated_dataset)
 
 
 def test_exhausted_retries_end_with_a_clear_error_and_a_rerun_gives_the_exact_dataset(generated_dataset, tmp_path):

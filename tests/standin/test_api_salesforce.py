@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,8 +21,9 @@ from simple_salesforce.exceptions import (
     SalesforceResourceNotFound,
 )
 
-from standin.api.dataset import Dataset
+from standin.api.dataset import Dataset, DatasetError
 from standin.api.faults import Fault
+from standin.api.salesforce.organization import integration_user_id
 from standin.api.server import FixtureAPI
 from tests.support.datasets import write_dataset
 
@@ -143,14 +146,56 @@ def test_password_grant_issues_a_signed_new_session_each_time(api, http):
         assert client(api, http, session_id).query("SELECT COUNT() FROM Lead")["totalSize"] == 4453
 
 
-def test_client_credentials_grant(api, http):
+def client_credentials(api) -> dict:
     credentials = api.credentials
-    answer = http.post(f"{api.base_url}/services/oauth2/token", data={
-        "grant_type": "client_credentials", "client_id": credentials.salesforce_client_id,
-        "client_secret": credentials.salesforce_client_secret})
+    return {"grant_type": "client_credentials", "client_id": credentials.salesforce_client_id,
+            "client_secret": credentials.salesforce_client_secret}
+
+
+def test_client_credentials_grant(api, http):
+    answer = http.post(f"{api.base_url}/services/oauth2/token", data=client_credentials(api))
     assert answer.status_code == 200
+    assert sorted(answer.json()) == ["access_token", "id", "instance_url", "issued_at", "scope", "signature",
+                                     "token_type"]
     sf = client(api, http, answer.json()["access_token"])
     assert sf.query("SELECT Id FROM Lead LIMIT 1")["totalSize"] == 1
+
+
+@pytest.mark.parametrize("host", ["login.salesforce.com", "test.salesforce.com", "Login.Salesforce.com:443"])
+def test_client_credentials_are_refused_at_the_generic_login_hosts_the_password_grant_is_not(api, http, host):
+    url = f"{api.base_url}/services/oauth2/token"
+    refused = http.post(url, data=client_credentials(api), headers={"Host": host})
+    assert (refused.status_code, refused.json()) == (
+        400, {"error": "invalid_grant", "error_description": "request not supported on this domain"})
+    assert http.post(url, data=password_grant(api), headers={"Host": host}).status_code == 200
+
+
+def test_the_identity_url_names_the_org_of_the_manifest_or_one_derived_from_the_dataset_path(tmp_path):
+    org_id = "00D5g000004XyZaEAK"
+    named = write_salesforce_dataset(tmp_path / "named", {"Lead": [lead_record(0)]})
+    manifest = json.loads((named / "manifest.json").read_text())
+    (named / "manifest.json").write_text(json.dumps({**manifest, "salesforce": {"organizationId": org_id}}))
+    unnamed = write_salesforce_dataset(tmp_path / "unnamed", {"Lead": [lead_record(0)]})
+    identities = []
+    for root in (named, unnamed, unnamed):
+        with FixtureAPI(root) as server, requests.Session() as session:
+            session.verify, session.trust_env = server.ca_file, False
+            identities.append(login(server, session).json()["id"])
+    user_id = integration_user_id(org_id)
+    assert identities[0] == f"https://login.salesforce.com/id/{org_id}/{user_id}"
+    derived = identities[1].removeprefix("https://login.salesforce.com/id/").split("/")
+    assert identities[1] == identities[2] and derived[0] != org_id  # stable across server starts
+    assert re.fullmatch(r"00D[A-Za-z0-9]{15}", derived[0]) and derived[1] == integration_user_id(derived[0])
+
+
+def test_a_malformed_organization_id_in_the_manifest_is_refused_naming_the_key(tmp_path):
+    root = write_salesforce_dataset(tmp_path / "dataset", {"Lead": [lead_record(0)]})
+    manifest = json.loads((root / "manifest.json").read_text())
+    (root / "manifest.json").write_text(json.dumps({**manifest, "salesforce": {"organizationId": "00Dshort"}}))
+    with pytest.raises(DatasetError) as error:
+        FixtureAPI(root)
+    assert str(error.value) == (f"{root / 'manifest.json'}: salesforce.organizationId '00Dshort' is not an "
+                                "18-character organization id (00D followed by 15 letters or digits)")
 
 
 @pytest.mark.parametrize(("overrides", "error", "description"), [
@@ -365,6 +410,42 @@ def test_request_limit_fault_is_a_refused_request(api, http, kind):
     assert caught.value.content == [{"message": "TotalRequests Limit exceeded.",
                                      "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
     assert sf.query("SELECT Id FROM Lead LIMIT 1")["totalSize"] == 1
+
+
+@pytest.mark.parametrize(("limit", "message"), [
+    ("TotalRequests", "TotalRequests Limit exceeded."),
+    ("ConcurrentRequests", "ConcurrentRequests (Concurrent API Requests) Limit exceeded."),
+    ("ConcurrentPerOrgLongTxn", "ConcurrentPerOrgLongTxn Limit exceeded."),
+])
+def test_each_request_limit_variant_is_a_403_with_its_real_message(api, http, limit, message):
+    sf = client(api, http)
+    api.faults.inject(Fault("sf_request_limit", "/services/data/", limit=limit))
+    with pytest.raises(SalesforceRefusedRequest) as caught:
+        sf.query("SELECT Id FROM Lead LIMIT 1")
+    assert (caught.value.status, caught.value.content) == (
+        403, [{"message": message, "errorCode": "REQUEST_LIMIT_EXCEEDED"}])
+
+
+def test_a_query_matching_more_rows_than_the_knob_times_out_a_selective_one_does_not(api, http, leads):
+    sf = client(api, http)
+    api.salesforce.query_timeout_rows = 100
+    try:
+        with pytest.raises(SalesforceMalformedRequest) as caught:
+            sf.query_all("SELECT Id FROM Lead ORDER BY SystemModstamp, Id")
+        narrow = ("SELECT Id FROM Lead WHERE SystemModstamp >= 2025-01-01T00:00:00Z AND "
+                  "SystemModstamp < 2025-01-03T00:00:00Z ORDER BY SystemModstamp, Id")
+        answered = sf.query_all(narrow)
+        counted = sf.query("SELECT COUNT() FROM Lead")["totalSize"]
+    finally:
+        api.salesforce.query_timeout_rows = None
+    assert (caught.value.status, caught.value.content) == (
+        400, [{"errorCode": "QUERY_TIMEOUT", "message": "Your query request was running for too long."}])
+    in_range = [lead for lead in leads
+                if "2025-01-01" <= lead["SystemModstamp"] < "2025-01-03" and not lead["IsDeleted"]]
+    assert answered["totalSize"] == len(in_range) <= 100
+    assert counted == 4453  # COUNT() is not modelled timing out
+    assert api.salesforce.query_log[-3:] == [("SELECT Id FROM Lead ORDER BY SystemModstamp, Id", 400),
+                                             (narrow, 200), ("SELECT COUNT() FROM Lead", 200)]
 
 
 def test_server_errors_on_a_later_page_are_general_errors_and_the_page_can_be_fetched_again(api, http, leads):

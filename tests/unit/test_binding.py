@@ -50,3 +50,29 @@ def test_a_sync_memory_budget_that_is_not_a_size_is_refused():
     with pytest.raises(ValueError) as error:
         Environment.from_environ({"KPI_SYNC_MEMORY_LIMIT": "lots"})
     assert str(error.value) == "KPI_SYNC_MEMORY_LIMIT must be a size such as 128MB or 1GB, not 'lots'"
+
+
+CONNECTED_APP = {"SALESFORCE_CLIENT_ID": "3MVG9-not-a-real-client", "SALESFORCE_CLIENT_SECRET": "not-a-secret"}
+
+
+@pytest.mark.parametrize("login_url", [None, "https://test.salesforce.com"])
+def test_client_credentials_at_a_generic_login_url_stop_before_any_request_naming_the_env_var(login_url):
+    environ = CONNECTED_APP | ({"SALESFORCE_LOGIN_URL": login_url} if login_url else {})
+    salesforce = bind_resources(Environment.from_environ(environ))["salesforce"]
+    with pytest.raises(MissingCredential) as error:
+        salesforce.connector_settings()
+    shown = login_url or "https://login.salesforce.com"
+    assert str(error.value) == (
+        "Salesforce: SALESFORCE_USERNAME is not set, so the client-credentials flow is used, and Salesforce "
+        f"refuses the client-credentials flow at {shown} (help article 000886201: \"request not supported on "
+        "this domain\"); set SALESFORCE_LOGIN_URL to the org's My Domain URL (https://<name>.my.salesforce.com, "
+        "Setup > My Domain)")
+
+
+def test_client_credentials_at_the_my_domain_url_and_the_password_flow_at_a_generic_host_are_bound():
+    my_domain = CONNECTED_APP | {"SALESFORCE_LOGIN_URL": "https://acme.my.salesforce.com"}
+    settings = bind_resources(Environment.from_environ(my_domain))["salesforce"].connector_settings()
+    assert (settings.grant_type, settings.login_url) == ("client_credentials", "https://acme.my.salesforce.com")
+    password = CONNECTED_APP | {"SALESFORCE_USERNAME": "ops@example.com", "SALESFORCE_PASSWORD": "not-a-password"}
+    settings = bind_resources(Environment.from_environ(password))["salesforce"].connector_settings()
+    assert (settings.grant_type, settings.login_url) == ("password", "https://login.salesforce.com")

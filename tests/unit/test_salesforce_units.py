@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import requests
+from simple_salesforce.exceptions import SalesforceRefusedRequest, SalesforceResourceNotFound
 
-from connectors.errors import AuthenticationFailed, RecordShapeError, SourceRejected, SyncError
+from connectors.errors import ApiLimitExceeded, AuthenticationFailed, RecordShapeError, SourceRejected, SyncError
 from connectors.salesforce.auth import parse_token_response, token_form
-from connectors.salesforce.client import QueryLocatorExpired, backoff_delay, salesforce_error_detail
-from connectors.salesforce.paging import Cursor, build_soql, cursor_field, keyset_pages, soql_datetime
+from connectors.salesforce.client import (
+    QueryLocatorExpired,
+    QueryTimeout,
+    backoff_delay,
+    salesforce_error_detail,
+    translate_error,
+)
+from connectors.salesforce.limits import is_concurrency_limit
+from connectors.salesforce.paging import Cursor, after_cursor, build_soql, cursor_field, soql_datetime, window_filter
 from connectors.salesforce.settings import SalesforceSettings
 from connectors.salesforce.shaping import shape_record
+from connectors.salesforce.windows import WindowedQuery, WindowPolicy, windowed_pages
 
 SYNCED_AT = datetime(2030, 1, 1, tzinfo=UTC)
 LEAD = {
@@ -27,8 +37,12 @@ LEAD = {
 }
 
 
+MY_DOMAIN = "https://acme.my.salesforce.com"
+SAMPLES = Path(__file__).parents[1] / "data" / "real_samples"
+
+
 def settings(**overrides) -> SalesforceSettings:
-    return SalesforceSettings(**{"client_id": "cid", "client_secret": "csecret", **overrides})
+    return SalesforceSettings(**{"client_id": "cid", "client_secret": "csecret", "login_url": MY_DOMAIN, **overrides})
 
 
 def test_lead_is_shaped_into_typed_columns_with_the_untouched_record_as_payload():
@@ -95,16 +109,15 @@ def test_soql_datetime_is_unquoted_utc_with_milliseconds():
 
 def test_first_run_selects_everything_and_later_runs_a_keyset_window():
     fields = ["Id", "IsDeleted", "SystemModstamp"]
-    assert build_soql("Lead", fields, "SystemModstamp", None, timedelta(minutes=10)) == (
+    assert window_filter(None, timedelta(minutes=10)) is None
+    assert build_soql("Lead", fields, "SystemModstamp", None) == (
         "SELECT Id, IsDeleted, SystemModstamp FROM Lead ORDER BY SystemModstamp, Id")
     cursor = Cursor("SystemModstamp", datetime(2025, 1, 6, 9, 15, tzinfo=UTC), "00Q5g00000A1b2cEAB")
-    assert build_soql("Lead", fields, "SystemModstamp", cursor, timedelta(0)) == (
+    assert build_soql("Lead", fields, "SystemModstamp", window_filter(cursor, timedelta(0))) == (
         "SELECT Id, IsDeleted, SystemModstamp FROM Lead WHERE SystemModstamp > 2025-01-06T09:15:00.000Z OR "
         "(SystemModstamp = 2025-01-06T09:15:00.000Z AND Id > '00Q5g00000A1b2cEAB') "
         "ORDER BY SystemModstamp, Id")
-    assert build_soql("Lead", fields, "SystemModstamp", cursor, timedelta(minutes=10)) == (
-        "SELECT Id, IsDeleted, SystemModstamp FROM Lead WHERE SystemModstamp >= 2025-01-06T09:05:00.000Z "
-        "ORDER BY SystemModstamp, Id")
+    assert window_filter(cursor, timedelta(minutes=10)) == "SystemModstamp >= 2025-01-06T09:05:00.000Z"
 
 
 def test_history_without_systemmodstamp_pages_by_createddate():
@@ -130,44 +143,76 @@ def record(stamp: str, record_id: str) -> dict:
     return {"Id": record_id, "SystemModstamp": f"2025-01-0{stamp}T00:00:00.000+0000"}
 
 
+def windowed(query, query_more, now=datetime(2030, 1, 1, tzinfo=UTC), notes=None) -> WindowedQuery:
+    return WindowedQuery("salesforce.Lead", "Lead", "SystemModstamp", query, query_more,
+                         WindowPolicy(timedelta(days=7), timedelta(seconds=1)), [] if notes is None else notes,
+                         now=lambda: now)
+
+
+def replay(pages: dict, queries: list):
+    """query/query_more answering from ``pages``: queries in order ("query 1", ...), URLs by name."""
+
+    def answer(key):
+        if isinstance(pages[key], Exception):
+            raise pages[key]
+        return pages[key]
+
+    def query(where):
+        queries.append(where)
+        return answer(f"query {len(queries)}")
+
+    return query, answer
+
+
 def test_keyset_pages_yield_the_cursor_of_each_last_record_and_resume_after_a_lost_locator():
-    pages = {
-        "first": {"done": False, "nextRecordsUrl": "/next/1",
-                  "records": [record("1", "A" * 18), record("2", "B" * 18)]},
-        "/next/1": QueryLocatorExpired("gone"),
-        "resumed": {"done": False, "nextRecordsUrl": "/next/2", "records": [record("3", "C" * 18)]},
-        "/next/2": {"done": True, "records": []},
-    }
     queries = []
-
-    def query(after, overlap):
-        queries.append((after, overlap))
-        return pages["first" if len(queries) == 1 else "resumed"]
-
-    def query_more(url):
-        if isinstance(pages[url], Exception):
-            raise pages[url]
-        return pages[url]
-
-    overlap = timedelta(minutes=10)
-    yielded = list(keyset_pages("salesforce.Lead", "SystemModstamp", None, overlap, query, query_more))
+    query, query_more = replay({
+        "query 1": {"done": False, "nextRecordsUrl": "/next/1", "records": [record("1", "A" * 18),
+                                                                             record("2", "B" * 18)]},
+        "/next/1": QueryLocatorExpired("gone"),
+        "query 2": {"done": False, "nextRecordsUrl": "/next/2", "records": [record("3", "C" * 18)]},
+        "/next/2": {"done": True, "records": []},
+    }, queries)
+    yielded = list(windowed_pages(windowed(query, query_more), None, timedelta(minutes=10)))
     second = Cursor("SystemModstamp", datetime(2025, 1, 2, tzinfo=UTC), "B" * 18)
     third = Cursor("SystemModstamp", datetime(2025, 1, 3, tzinfo=UTC), "C" * 18)
     assert [(len(records), cursor) for records, cursor in yielded] == [(2, second), (1, third), (0, third)]
-    assert queries == [(None, overlap), (second, timedelta(0))]
+    assert queries == [None, after_cursor(second)]
 
 
 def test_keyset_cursor_never_moves_back_behind_the_stored_one_while_the_overlap_is_reread():
     start = Cursor("SystemModstamp", datetime(2025, 1, 5, tzinfo=UTC), "E" * 18)
     page = {"done": True, "records": [record("4", "D" * 18)]}
-    yielded = list(keyset_pages("s", "SystemModstamp", start, timedelta(days=2), lambda *_: page, None))
+    yielded = list(windowed_pages(windowed(lambda _: page, None), start, timedelta(days=2)))
     assert yielded == [(page["records"], start)]
+
+
+def test_a_query_timeout_narrows_to_windows_from_the_last_record_read_and_they_grow_when_fast():
+    queries, notes = [], []
+    query, query_more = replay({
+        "query 1": {"done": False, "nextRecordsUrl": "/next/1", "records": [record("2", "B" * 18)]},
+        "/next/1": QueryTimeout("QUERY_TIMEOUT"),
+        "query 2": {"done": True, "records": [record("3", "C" * 18)]},
+        "query 3": {"done": True, "records": []},
+    }, queries)
+    now = datetime(2025, 1, 12, tzinfo=UTC)
+    yielded = list(windowed_pages(windowed(query, query_more, now, notes), None, timedelta(0)))
+    second = Cursor("SystemModstamp", datetime(2025, 1, 2, tzinfo=UTC), "B" * 18)
+    third = Cursor("SystemModstamp", datetime(2025, 1, 3, tzinfo=UTC), "C" * 18)
+    assert [cursor for _, cursor in yielded] == [second, third, third]
+    assert queries == [
+        None,
+        f"({after_cursor(second)}) AND SystemModstamp < 2025-01-09T00:00:00.000Z",  # 7 days from B
+        "SystemModstamp >= 2025-01-09T00:00:00.000Z",  # 14 days would pass now: open-ended
+    ]
+    assert notes == ["QUERY_TIMEOUT on SystemModstamp from 2025-01-02T00:00:00.000Z to 2025-01-12T00:00:00.000Z: "
+                     "asked again in windows of 7 days, 0:00:00"]
 
 
 def test_record_without_the_paging_field_is_refused():
     page = {"done": True, "records": [{"Id": "A" * 18, "SystemModstamp": None}]}
     with pytest.raises(RecordShapeError) as error:
-        list(keyset_pages("salesforce.Lead", "SystemModstamp", None, timedelta(0), lambda *_: page, None))
+        list(windowed_pages(windowed(lambda _: page, None), None, timedelta(0)))
     assert str(error.value) == (
         f"Salesforce stream salesforce.Lead: record {'A' * 18!r} has no SystemModstamp to page by")
 
@@ -200,24 +245,65 @@ def oauth_response(status: int, body: bytes) -> requests.Response:
     return response
 
 
-def test_oauth_error_names_the_code_and_the_settings_to_check_never_the_secret():
+IDENTITY = "https://login.salesforce.com/id/00D5g000004abcdEAA/0055g00000ABCDEFGH"
+
+
+def test_oauth_error_names_the_code_and_the_settings_of_the_grant_in_use_never_the_secret():
     response = oauth_response(400, b'{"error":"invalid_grant","error_description":"authentication failure"}')
     with pytest.raises(AuthenticationFailed) as error:
-        parse_token_response(response, "https://login.salesforce.com")
+        parse_token_response(response, "https://login.salesforce.com", "password")
     assert str(error.value) == (
         "Salesforce login at https://login.salesforce.com refused: invalid_grant (authentication failure); "
-        "check SalesforceSettings username, password and security_token")
+        "check SalesforceSettings username, password and security_token (and that the org still allows the "
+        "deprecated username-password flow: Setup > OAuth and OpenID Connect Settings)")
+    with pytest.raises(AuthenticationFailed) as error:
+        parse_token_response(response, MY_DOMAIN, "client_credentials")
+    assert str(error.value) == (
+        f"Salesforce login at {MY_DOMAIN} refused: invalid_grant (authentication failure); check "
+        "SalesforceSettings login_url (the org's My Domain URL) and the connected app: client credentials flow "
+        "enabled with a Run As user")
     with pytest.raises(AuthenticationFailed, match="HTTP 502 without an OAuth JSON body"):
-        parse_token_response(oauth_response(502, b"<html>"), "https://login.salesforce.com")
-    with pytest.raises(AuthenticationFailed, match="token response lacks instance_url"):
-        parse_token_response(oauth_response(200, b'{"access_token":"t"}'), "https://login.salesforce.com")
+        parse_token_response(oauth_response(502, b"<html>"), MY_DOMAIN, "password")
+    with pytest.raises(AuthenticationFailed, match="token response lacks instance_url, id"):
+        parse_token_response(oauth_response(200, b'{"access_token":"t"}'), MY_DOMAIN, "password")
 
 
-def test_oauth_success_gives_token_and_instance_url():
-    body = b'{"access_token":"00D!abc","instance_url":"https://acme.my.salesforce.com"}'
-    grant = parse_token_response(oauth_response(200, body), "https://login.salesforce.com")
-    assert (grant.access_token, grant.instance_url) == ("00D!abc", "https://acme.my.salesforce.com")
+def test_the_real_wrong_domain_answer_says_to_set_the_my_domain_url_not_username_or_password():
+    sample = json.loads((SAMPLES / "salesforce_oauth_client_credentials_wrong_domain.json").read_text())
+    response = oauth_response(sample["status"], json.dumps(sample["body"]).encode())
+    with pytest.raises(AuthenticationFailed) as error:
+        parse_token_response(response, "https://test.salesforce.com", "client_credentials")
+    assert str(error.value) == (
+        "Salesforce login at https://test.salesforce.com refused: invalid_grant (request not supported on this "
+        "domain); Salesforce refuses the client-credentials flow at https://test.salesforce.com (help article "
+        "000886201: \"request not supported on this domain\"); set SalesforceSettings login_url "
+        "(SALESFORCE_LOGIN_URL) to the org's My Domain URL (https://<name>.my.salesforce.com, Setup > My Domain)")
+    assert "username" not in str(error.value) and "password" not in str(error.value)
+
+
+def test_oauth_success_gives_token_instance_url_and_the_org_of_the_identity_url():
+    body = json.dumps({"access_token": "00D!abc", "instance_url": MY_DOMAIN, "id": IDENTITY}).encode()
+    grant = parse_token_response(oauth_response(200, body), MY_DOMAIN, "client_credentials")
+    assert (grant.access_token, grant.instance_url, grant.org_id) == ("00D!abc", MY_DOMAIN, "00D5g000004abcdEAA")
     assert "00D!abc" not in repr(grant)
+    body = json.dumps({"access_token": "00D!abc", "instance_url": MY_DOMAIN, "id": "https://x/id/me"}).encode()
+    with pytest.raises(AuthenticationFailed) as error:
+        parse_token_response(oauth_response(200, body), MY_DOMAIN, "client_credentials")
+    assert str(error.value) == (f"Salesforce login at {MY_DOMAIN}: the token response's identity URL "
+                                "'https://x/id/me' does not end in /id/<orgId>/<userId>")
+
+
+@pytest.mark.parametrize("login_url", ["https://login.salesforce.com", "https://test.salesforce.com/",
+                                       "https://LOGIN.salesforce.com:443"])
+def test_client_credentials_at_a_generic_login_host_are_refused_before_any_request(login_url):
+    with pytest.raises(ValueError) as error:
+        settings(login_url=login_url)
+    assert str(error.value) == (
+        f"SalesforceSettings: Salesforce refuses the client-credentials flow at {login_url} (help article "
+        "000886201: \"request not supported on this domain\"); set login_url (SALESFORCE_LOGIN_URL in the "
+        "pipeline) to the org's My Domain URL (https://<name>.my.salesforce.com, Setup > My Domain)")
+    password_flow = settings(login_url=login_url, username="u@example.com", password="pw")
+    assert password_flow.grant_type == "password"  # deprecated, yet still allowed at the generic hosts
 
 
 def test_settings_keep_secrets_out_of_repr_and_validate():
@@ -237,3 +323,34 @@ def test_settings_refuse_a_request_timeout_that_is_not_two_positive_seconds():
         "SalesforceSettings: request_timeout_s must be a (connect, read) pair of positive seconds, got (30, 0)")
     with pytest.raises(ValueError, match="request_timeout_s must be a"):
         settings(request_timeout_s=300)
+
+
+def sample_lines(name: str) -> list[dict]:
+    return [json.loads(line) for line in (SAMPLES / name).read_text().splitlines() if line.strip()]
+
+
+def test_real_not_found_bodies_become_source_rejected_naming_the_stream_and_the_fix():
+    for exchange in sample_lines("salesforce_v42_errors.jsonl"):
+        request = exchange["request"]
+        error = SalesforceResourceNotFound(request["base"] + request["path"], exchange["status"], "get",
+                                           exchange["body"])
+        translated = translate_error("salesforce.Lead", "describe Lead", error)
+        assert type(translated) is SourceRejected
+        assert str(translated) == (
+            "Salesforce stream salesforce.Lead: describe Lead refused: HTTP 404 NOT_FOUND: The requested resource "
+            "does not exist; check SalesforceSettings api_version and that the object exists in this org and is "
+            "readable by the integration user, then re-run")
+
+
+def test_real_request_limit_bodies_are_told_apart_by_their_message():
+    sample = json.loads((SAMPLES / "salesforce_request_limit_exceeded_variants.json").read_text())
+    concurrent, total = (salesforce_error_detail(body) for body in sample["bodies"])
+    assert is_concurrency_limit(*concurrent) and not is_concurrency_limit(*total)
+    error = SalesforceRefusedRequest("https://acme.my.salesforce.com/services/data/v59.0/queryAll/", 403, "query",
+                                     sample["bodies"][1])
+    translated = translate_error("salesforce.Lead", "queryAll", error, (15000, 15000))
+    assert type(translated) is ApiLimitExceeded
+    assert str(translated).startswith(
+        "Salesforce stream salesforce.Lead: the org's daily API allowance is used up (REQUEST_LIMIT_EXCEEDED: "
+        "TotalRequests Limit exceeded.); last usage Salesforce reported: 15000/15000 (Sforce-Limit-Info); ")
+    assert is_concurrency_limit("REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded")

@@ -52,6 +52,9 @@ class SalesforceAPI:
         self._cursors = CursorStore()
         self._usage_lock = threading.Lock()
         self._calls = 0
+        # Knob: a query whose WHERE matches more rows than this answers QUERY_TIMEOUT (None: never).
+        self.query_timeout_rows: int | None = None
+        self.query_log: list[tuple[str, int]] = []  # (SOQL, HTTP status) of every query's first page
 
     def expire_sessions(self) -> None:
         self._sessions.expire_all()
@@ -122,15 +125,30 @@ class SalesforceAPI:
         soql = request.first("q")
         if not soql:
             return _errors(400, "MALFORMED_QUERY", "A query string has to be specified")
+        response = self._run(soql, version, endpoint)
+        self.query_log.append((soql, response.status))
+        return response
+
+    def _run(self, soql: str, version: str, endpoint: str) -> Response:
         try:
             selection = run_query(parse(soql), self.tables(), endpoint == "queryAll")
         except SoqlError as error:
             return _errors(400, error.error_code, error.message)
+        if self._times_out(selection):
+            return _errors(400, "QUERY_TIMEOUT", "Your query request was running for too long.")
         if not selection.fields:  # SELECT COUNT()
             return json_response(200, {"totalSize": len(selection.records), "done": True, "records": []})
         snapshot = Snapshot(selection.records, lambda rows: _api_records(selection, version, rows))
         cursor_id = self._cursors.open(snapshot) if len(selection.records) > PAGE_SIZE else None
         return json_response(200, page(snapshot, 0, cursor_id, f"/services/data/v{version}/{endpoint}"))
+
+    def _times_out(self, selection: Selection) -> bool:
+        """Salesforce gives up on a query that reads too many rows (QUERY_TIMEOUT, HTTP 400; Airbyte #17503,
+        #27969). Modelled: a query is selective when its WHERE (a range on the cursor field, an Id list, ...)
+        matches at most ``query_timeout_rows`` rows, as an index would narrow the scan to them; any other
+        query reads and sorts more than that and times out. COUNT() is not modelled timing out."""
+        limit = self.query_timeout_rows
+        return limit is not None and bool(selection.fields) and selection.matched > limit
 
     def _next_page(self, locator: str, locator_base: str) -> Response:
         resumed = self._cursors.resume(locator)

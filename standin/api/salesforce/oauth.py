@@ -11,8 +11,11 @@ import threading
 from urllib.parse import parse_qs
 
 from standin.api.messages import Request, Response, json_response
+from standin.api.salesforce.organization import integration_user_id, organization_id
 
 _ALPHANUMERIC = string.ascii_letters + string.digits
+# Salesforce's generic login hosts, which refuse the client-credentials flow.
+GENERIC_LOGIN_HOSTS = frozenset({"login.salesforce.com", "test.salesforce.com"})
 
 
 def salesforce_id(prefix: str) -> str:
@@ -24,13 +27,11 @@ class SessionRegistry:
     """Session ids issued by the token endpoint that are still valid."""
 
     def __init__(self):
-        self.org_id = salesforce_id("00D")
-        self.user_id = salesforce_id("005")
         self._live: set[str] = set()
         self._lock = threading.Lock()
 
-    def issue(self) -> str:
-        session_id = f"{self.org_id[:15]}!{secrets.token_urlsafe(72)}"
+    def issue(self, org_id: str) -> str:
+        session_id = f"{org_id[:15]}!{secrets.token_urlsafe(72)}"
         with self._lock:
             self._live.add(session_id)
         return session_id
@@ -52,6 +53,10 @@ def _matches(given: str | None, expected: str) -> bool:
     return given is not None and hmac.compare_digest(given.encode(), expected.encode())
 
 
+def _host(request: Request) -> str:
+    return (request.header("Host") or "").rsplit(":", 1)[0].lower()
+
+
 def token_response(request: Request, server, sessions: SessionRegistry) -> Response:
     """Answer ``POST /services/oauth2/token`` the way Salesforce does, issuing a new session on success."""
     if request.method != "POST":
@@ -61,6 +66,10 @@ def token_response(request: Request, server, sessions: SessionRegistry) -> Respo
     grant_type = form.get("grant_type")
     if grant_type not in ("password", "client_credentials"):
         return _oauth_error("unsupported_grant_type", "grant type not supported")
+    if grant_type == "client_credentials" and _host(request) in GENERIC_LOGIN_HOSTS:
+        # Help article 000886201: the flow needs the org's My Domain; the answer on the generic hosts is
+        # this (pozil/pub-sub-api-node-client #58), before the client is even checked.
+        return _oauth_error("invalid_grant", "request not supported on this domain")
     if not _matches(form.get("client_id"), credentials.salesforce_client_id):
         return _oauth_error("invalid_client_id", "client identifier invalid")
     if not _matches(form.get("client_secret"), credentials.salesforce_client_secret):
@@ -70,15 +79,14 @@ def token_response(request: Request, server, sessions: SessionRegistry) -> Respo
         if not (_matches(form.get("username"), credentials.salesforce_username)
                 and _matches(form.get("password"), expected_password)):
             return _oauth_error("invalid_grant", "authentication failure")
-    identity_url = f"{server.base_url}/id/{sessions.org_id}/{sessions.user_id}"
+    org_id = organization_id(server.dataset)
+    # The identity URL names login.salesforce.com whatever host issued the token (jsforce TokenResponse docs).
+    identity_url = f"https://login.salesforce.com/id/{org_id}/{integration_user_id(org_id)}"
     issued_at = str(int(server.now.timestamp() * 1000))
     digest = hmac.new(credentials.salesforce_client_secret.encode(), (identity_url + issued_at).encode(),
                       hashlib.sha256).digest()
-    return json_response(200, {
-        "access_token": sessions.issue(),
-        "instance_url": server.base_url,
-        "id": identity_url,
-        "token_type": "Bearer",
-        "issued_at": issued_at,
-        "signature": base64.b64encode(digest).decode(),
-    })
+    body = {"access_token": sessions.issue(org_id), "instance_url": server.base_url, "id": identity_url,
+            "token_type": "Bearer", "issued_at": issued_at, "signature": base64.b64encode(digest).decode()}
+    if grant_type == "client_credentials":
+        body["scope"] = "api"  # this flow's answer also names the scopes the connected app grants
+    return json_response(200, body)

@@ -21,6 +21,7 @@ class Selection:
     sobject: str  # canonical name, as in the dataset
     fields: tuple[str, ...]  # canonical names in SELECT order; empty for COUNT()
     records: list[dict]
+    matched: int  # rows the WHERE matched, before LIMIT: the rows the query had to read and sort
 
 
 def run_query(query: Query, tables: Mapping[str, SObjectTable], include_deleted: bool) -> Selection:
@@ -36,9 +37,10 @@ def run_query(query: Query, tables: Mapping[str, SObjectTable], include_deleted:
     for item in reversed(query.order_by):  # stable sorts, last key first
         column = table.column(_resolve_field(query, table, item.field))
         positions = _sorted(positions, column, item.descending, item.nulls_last)
+    matched = len(positions)
     if query.limit is not None:
         positions = positions[: query.limit]
-    return Selection(table.name, selected, [table.records[position] for position in positions])
+    return Selection(table.name, selected, [table.records[position] for position in positions], matched)
 
 
 def _resolve_sobject(query: Query, tables: Mapping[str, SObjectTable]) -> SObjectTable:
