@@ -13,6 +13,7 @@ from standin.generator.output import OBJECT_FILES
 
 CHANGING_OBJECTS = ("contacts", "deals", "Lead", "LeadHistory", "Opportunity", "OpportunityHistory")
 HUBSPOT_OBJECTS = ("contacts", "deals")
+REMOVED_KINDS = ("merged", "gdpr_deleted")  # changes that take a record out of the new recording altogether
 SALESFORCE_ID_FIELDS = {
     "Account": (("Opportunity", "AccountId"), ("Lead", "ConvertedAccountId")),
     "Contact": (("Lead", "ConvertedContactId"),),
@@ -65,6 +66,17 @@ class EvolvingDataset:
     def mark(self, object_name: str, kind: str, changed_id: str) -> None:
         self.changes.setdefault(object_name, {}).setdefault(kind, set()).add(changed_id)
 
+    def remove(self, object_name: str, kind: str, removed_id: str) -> None:
+        """Leave a record of the old recording out of the new one (a kind of REMOVED_KINDS), whatever else
+        this run did to it."""
+        for ids in self.changes.get(object_name, {}).values():
+            ids.discard(removed_id)
+        self.mark(object_name, kind, removed_id)
+
+    def removed(self, object_name: str) -> set[str]:
+        kinds = self.changes.get(object_name, {})
+        return set().union(*(kinds.get(kind, set()) for kind in REMOVED_KINDS))
+
     def add(self, object_name: str, record: dict) -> None:
         """The sink new records go to (also what the person emitter writes into)."""
         self.appended[object_name].append(record)
@@ -81,11 +93,13 @@ class EvolvingDataset:
     def write(self, root: Path) -> None:
         for object_name in CHANGING_OBJECTS:
             changed = set().union(*self.changes.get(object_name, {}).values())
+            removed = self.removed(object_name)
             path = root / OBJECT_FILES[object_name]
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("w", encoding="utf-8", newline="\n") as output:
                 for line, record in zip(self.lines[object_name], self.records[object_name], strict=True):
-                    output.write(json_line(record) if record_id(record) in changed else line)
+                    if record_id(record) not in removed:
+                        output.write(json_line(record) if record_id(record) in changed else line)
                 for record in self.appended[object_name]:
                     output.write(json_line(record))
 
