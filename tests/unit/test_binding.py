@@ -1,6 +1,6 @@
 """Live or recorded is chosen once, where the resources are bound, from the environment alone."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -50,3 +50,20 @@ def test_a_sync_memory_budget_that_is_not_a_size_is_refused():
     with pytest.raises(ValueError) as error:
         Environment.from_environ({"KPI_SYNC_MEMORY_LIMIT": "lots"})
     assert str(error.value) == "KPI_SYNC_MEMORY_LIMIT must be a size such as 128MB or 1GB, not 'lots'"
+
+
+def test_the_deletion_sweep_cadence_reaches_the_hubspot_settings(monkeypatch):
+    recorded = bind_resources(Environment.from_environ({}))["hubspot"]
+    assert recorded.deletion_sweep_days == 0  # every run by default
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
+    monkeypatch.setenv("HUBSPOT_DELETION_SWEEP_DAYS", "7")
+    live = bind_resources(Environment.from_environ())["hubspot"]
+    assert live.connector_settings().deletion_sweep_interval == timedelta(days=7)
+
+
+def test_a_deletion_sweep_cadence_that_is_not_whole_days_is_refused():
+    with pytest.raises(ValueError) as error:
+        bind_resources(Environment.from_environ({"HUBSPOT_DELETION_SWEEP_DAYS": "weekly"}))
+    assert str(error.value) == (
+        "HUBSPOT_DELETION_SWEEP_DAYS must be a whole number of days (0 = every run), not 'weekly'"
+    )
