@@ -208,9 +208,11 @@ class RawStore:
                 f"INSERT INTO {SWEPT_IDS} SELECT unnest(from_json(?, '[\"VARCHAR\"]'))", [json.dumps(ids)]
             )
 
-    def flag_unswept(self, stream: str, table: str, swept_at: datetime, cursor: dict) -> int:
+    def flag_unswept(self, stream: str, table: str, swept_at: datetime, cursor: dict) -> tuple[int, int]:
         """Flag ``deleted_at`` on every live row (not archived, merged or deleted) whose id the sweep did not
-        see, with the sweep's cursor in the same transaction; rows are never removed. Returns how many."""
+        see, and clear it on flagged rows whose id it saw again (a listing that missed them once must not hide
+        them for good); the sweep's cursor in the same transaction; rows are never removed.
+        Returns (flagged, cleared)."""
         spec = RAW_TABLES[table]
         (key,) = spec.key
         self.connection.execute("BEGIN TRANSACTION")
@@ -219,6 +221,10 @@ class RawStore:
                 f"UPDATE {table} SET deleted_at = ? WHERE {spec.live_rows} "
                 f"AND {key} NOT IN (SELECT id FROM {SWEPT_IDS})",
                 [swept_at],
+            ).fetchone()[0]
+            cleared = self.connection.execute(
+                f"UPDATE {table} SET deleted_at = NULL WHERE deleted_at IS NOT NULL "
+                f"AND {key} IN (SELECT id FROM {SWEPT_IDS})"
             ).fetchone()[0]
             self._write_cursor(stream, cursor)
             self.connection.execute("COMMIT")
@@ -229,9 +235,9 @@ class RawStore:
             self.connection.execute("ROLLBACK")
             raise
         self.connection.execute(f"DROP TABLE IF EXISTS {SWEPT_IDS}")
-        if flagged:
+        if flagged or cleared:
             self.connection.execute("CHECKPOINT")  # as after a page's updates (see commit_page)
-        return flagged
+        return flagged, cleared
 
     def _delete_children(self, replace_children: dict[str, tuple[str, list[str]]]) -> int:
         deleted = 0

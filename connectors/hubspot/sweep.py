@@ -32,7 +32,9 @@ def sync_deletion_sweep(run: StreamRun, kind: ObjectKind, interval: timedelta) -
     for archived in (False, True):
         _list_ids(run, kind, archived)
     cursor = {"swept_at": now.isoformat()}
-    run.report.deleted = run.store.flag_unswept(run.name, kind.table, now, cursor)
+    run.report.deleted, cleared = run.store.flag_unswept(run.name, kind.table, now, cursor)
+    if cleared:
+        run.report.notes.append(f"{cleared} records flagged deleted by an earlier sweep are listed again: unflagged")
     run.cursor = cursor
 
 

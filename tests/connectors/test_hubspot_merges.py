@@ -202,6 +202,23 @@ def test_the_sweep_keeps_to_its_interval(make_dataset, tmp_path):
     assert store.row_count("raw_hubspot.contacts") == 150  # flagged, never removed
 
 
+def test_a_record_listed_again_loses_the_flag_an_earlier_sweep_gave_it(tmp_path):
+    contacts = contacts_at()
+    first = recording(tmp_path / "r1", contacts)
+    missing = recording(tmp_path / "r2", {key: record for key, record in contacts.items() if key != "1019"})
+    store = RawStore(tmp_path / "wh.duckdb")
+    with served(first) as api:
+        sync_hubspot(settings_for(api), store)
+        api.replace_dataset(missing)
+        sync_hubspot(settings_for(api), store)
+        assert [(row[0], row[1]) for row in tracked_rows(store)] == [("1019", None)]
+        api.replace_dataset(first)  # 1019 is listed again, unchanged: no search would ever return it
+        reports = sync_hubspot(settings_for(api), store)
+    assert tracked_rows(store) == []
+    assert reports["hubspot.contact_ids"].notes == [
+        "1 records flagged deleted by an earlier sweep are listed again: unflagged"]
+
+
 def real_contacts() -> list[dict]:
     """Fivetran's HubSpot contact seed: a survivor and, still present, the three contacts merged into it."""
     with (REAL_SAMPLES / "fivetran_dbt_hubspot_source_contact_data.csv").open(encoding="utf-8") as lines:
