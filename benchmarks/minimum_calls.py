@@ -20,6 +20,7 @@ CONTACTS_WITH_HISTORY_PAGE = 50  # list endpoint and batch/read, when properties
 DEALS_LIST_PAGE = 100
 SEARCH_PAGE = 200
 ASSOCIATIONS_BATCH = 1000  # v4 associations batch/read inputs
+ID_PAGE = 100  # the list endpoint without properties: the deletion sweep
 SOQL_PAGE = 2000
 _SOQL_QUERY = re.compile(r"/services/data/v[\d.]+/(query|queryAll)/?(?P<locator>[^/]*)$")
 
@@ -61,6 +62,11 @@ def hubspot_minimums(counts: dict[str, int], changes: dict | None) -> list[Strea
             minimums.append(_incremental_hubspot(name, _changed_live(changes[name])))
         minimums.append(StreamMinimum(f"hubspot.archived_{name}", archived, pages(archived, list_page),
                                       f"ceil(archived {name} {archived} / {list_page}) {archived_note}"))
+        listed = counts[f"{name}_live"] + archived
+        minimums.append(StreamMinimum(
+            f"hubspot.{name[:-1]}_ids", listed, pages(listed - archived, ID_PAGE) + pages(archived, ID_PAGE),
+            f"ceil(live {name} / {ID_PAGE}) + ceil(archived {name} / {ID_PAGE}) (the deletion sweep, every run by "
+            "default: a record deleted without a trace is in no listing)"))
     return minimums
 
 

@@ -83,7 +83,7 @@ HUBSPOT_CONTACTS = RawTable(
         "archived": "BOOLEAN NOT NULL",
         "archived_at": "TIMESTAMPTZ",
     },
-    streams=("hubspot.contacts", "hubspot.archived_contacts"),
+    streams=("hubspot.contacts", "hubspot.archived_contacts", "hubspot.contact_ids"),
     description=(
         "Contacts (leads) with lifecycle-stage dates; archived ones flagged, merged-away ones point at their "
         "survivor (merged_into), ones gone without a trace (GDPR / permanent deletion) carry deleted_at."
@@ -124,7 +124,7 @@ HUBSPOT_DEALS = RawTable(
         "archived": "BOOLEAN NOT NULL",
         "archived_at": "TIMESTAMPTZ",
     },
-    streams=("hubspot.deals", "hubspot.archived_deals"),
+    streams=("hubspot.deals", "hubspot.archived_deals", "hubspot.deal_ids"),
     description=(
         "Deals of every pipeline with all their contact associations; archived ones flagged, ones gone "
         "without a trace carry deleted_at."

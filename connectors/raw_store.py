@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS raw_meta.sync_state (
 DEFAULT_SYNC_MEMORY_LIMIT = "128MB"
 SYNC_THREADS = 2
 RAW_ROW_GROUP_SIZE = 2048
+SWEPT_IDS = "temp._swept_ids"  # the ids a deletion sweep saw listed
 
 
 def connect_warehouse(path: str | Path, memory_limit: str = DEFAULT_SYNC_MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
@@ -69,10 +70,12 @@ class StoreOutOfMemory(SyncError):
 class UpsertCounts:
     inserted: int = 0
     updated: int = 0
+    merged: int = 0  # stored rows newly marked merged into a survivor
 
     def add(self, other: UpsertCounts) -> None:
         self.inserted += other.inserted
         self.updated += other.updated
+        self.merged += other.merged
 
 
 def _json_default(value: Any) -> str:
@@ -205,12 +208,15 @@ class RawStore:
         upserts: dict[str, list[dict]],
         cursor: dict | None,
         replace_children: dict[str, tuple[str, list[str]]] | None = None,
+        merges: dict[str, list[tuple[str, str]]] | None = None,
     ) -> dict[str, UpsertCounts]:
         """Store one page atomically.
 
         ``upserts`` maps a raw table to rows, each replacing any stored row with the same key (RAW_TABLES);
         ``replace_children`` maps a child table to (parent key column, parent ids) whose rows are
-        deleted first, for child rows that are always re-sent whole (e.g. a contact's history).
+        deleted first, for child rows that are always re-sent whole (e.g. a contact's history);
+        ``merges`` maps a table to (merged-away id, survivor id) pairs the page's survivors list: those
+        stored rows are marked ``merged_into`` the survivor, after the upserts.
         """
         counts: dict[str, UpsertCounts] = {}
         self.connection.execute("BEGIN TRANSACTION")
@@ -219,6 +225,9 @@ class RawStore:
             for table, rows in upserts.items():
                 counts[table] = self._upsert(table, rows)
                 deleted += counts[table].updated
+            for table, pairs in (merges or {}).items():
+                counts.setdefault(table, UpsertCounts()).merged = self._mark_merged(table, pairs)
+                deleted += counts[table].merged
             if cursor is not None:
                 self._write_cursor(stream, cursor)
             self.connection.execute("COMMIT")
@@ -234,6 +243,47 @@ class RawStore:
             self.connection.execute("CHECKPOINT")
         return counts
 
+    def start_id_sweep(self) -> None:
+        """An empty set of live ids for a sweep to fill page by page (a temp table: memory stays flat)."""
+        self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {SWEPT_IDS} (id VARCHAR NOT NULL)")
+
+    def add_swept_ids(self, ids: list[str]) -> None:
+        if ids:
+            self.connection.execute(
+                f"INSERT INTO {SWEPT_IDS} SELECT unnest(from_json(?, '[\"VARCHAR\"]'))", [json.dumps(ids)]
+            )
+
+    def flag_unswept(self, stream: str, table: str, swept_at: datetime, cursor: dict) -> tuple[int, int]:
+        """Flag ``deleted_at`` on every live row (not archived, merged or deleted) whose id the sweep did not
+        see, and clear it on flagged rows whose id it saw again (a listing that missed them once must not hide
+        them for good); the sweep's cursor in the same transaction; rows are never removed.
+        Returns (flagged, cleared)."""
+        spec = RAW_TABLES[table]
+        (key,) = spec.key
+        self.connection.execute("BEGIN TRANSACTION")
+        try:
+            flagged = self.connection.execute(
+                f"UPDATE {table} SET deleted_at = ? WHERE {spec.live_rows} "
+                f"AND {key} NOT IN (SELECT id FROM {SWEPT_IDS})",
+                [swept_at],
+            ).fetchone()[0]
+            cleared = self.connection.execute(
+                f"UPDATE {table} SET deleted_at = NULL WHERE deleted_at IS NOT NULL "
+                f"AND {key} IN (SELECT id FROM {SWEPT_IDS})"
+            ).fetchone()[0]
+            self._write_cursor(stream, cursor)
+            self.connection.execute("COMMIT")
+        except duckdb.OutOfMemoryException as error:
+            self.connection.execute("ROLLBACK")
+            raise self._out_of_memory(stream) from error
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute(f"DROP TABLE IF EXISTS {SWEPT_IDS}")
+        if flagged or cleared:
+            self.connection.execute("CHECKPOINT")  # as after a page's updates (see commit_page)
+        return flagged, cleared
+
     def _delete_children(self, replace_children: dict[str, tuple[str, list[str]]]) -> int:
         deleted = 0
         for table, (column, parent_ids) in replace_children.items():
@@ -244,6 +294,26 @@ class RawStore:
                     [json.dumps(parent_ids)],
                 ).fetchone()[0]
         return deleted
+
+    def _mark_merged(self, table: str, pairs: list[tuple[str, str]]) -> int:
+        """Point merged-away rows at their survivor; a merge is not a deletion, so a sweep's flag is cleared.
+
+        The rows keep their data (and their children, e.g. lifecycle history): they are members of the
+        survivor's person. A chain the survivor lists whole (hs_merged_object_ids is cumulative) points every
+        row at the last survivor; one it does not (hs_calculated_merged_vids) leaves a link to follow.
+        """
+        if not pairs:
+            return 0
+        (key,) = RAW_TABLES[table].key
+        return self.connection.execute(
+            f"UPDATE {table} SET merged_into = merge.survivor, deleted_at = NULL "
+            "FROM (SELECT unnest(from_json(?, '[{\"merged\": \"VARCHAR\", \"survivor\": \"VARCHAR\"}]'), "
+            "recursive := true)) merge "
+            f"WHERE {table}.{key} = merge.merged AND {table}.{key} <> merge.survivor "
+            f"AND ({table}.merged_into IS DISTINCT FROM merge.survivor OR {table}.deleted_at IS NOT NULL)",
+            # One survivor per merged-away id (the page's last word), or the update would be ambiguous.
+            [json.dumps([{"merged": merged, "survivor": survivor} for merged, survivor in dict(pairs).items()])],
+        ).fetchone()[0]
 
     def _out_of_memory(self, stream: str) -> StoreOutOfMemory:
         budget = self.connection.execute("SELECT current_setting('memory_limit')").fetchone()[0]

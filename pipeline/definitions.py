@@ -47,6 +47,7 @@ def bind_sources(env: Environment) -> Sources:
     hubspot_extras = {
         "extra_contact_properties": env.names("HUBSPOT_EXTRA_CONTACT_PROPERTIES"),
         "extra_deal_properties": env.names("HUBSPOT_EXTRA_DEAL_PROPERTIES"),
+        "deletion_sweep_days": env.whole_days("HUBSPOT_DELETION_SWEEP_DAYS"),
     }
     salesforce_extras = {"extra_fields": env.names("SALESFORCE_EXTRA_FIELDS")}
     if env.recorded:

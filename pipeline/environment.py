@@ -55,6 +55,13 @@ class Environment:
         """A comma-separated list, e.g. of property names."""
         return [part.strip() for part in (self.get(name) or "").split(",") if part.strip()]
 
+    def whole_days(self, name: str) -> int:
+        """A number of days (0 when unset)."""
+        value = (self.get(name) or "0").strip()
+        if not value.isascii() or not value.isdigit():
+            raise ValueError(f"{name} must be a whole number of days (0 = every run), not {value!r}")
+        return int(value)
+
 
 def _memory_size(value: str) -> str:
     value = value.strip()

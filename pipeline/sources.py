@@ -45,6 +45,7 @@ class HubSpotSource(SourceResource):
 
     extra_contact_properties: list[str] = []
     extra_deal_properties: list[str] = []
+    deletion_sweep_days: int = 0  # HUBSPOT_DELETION_SWEEP_DAYS: how often to look for traceless deletions
 
     @abstractmethod
     def connector_settings(self) -> HubSpotSettings: ...
@@ -53,6 +54,7 @@ class HubSpotSource(SourceResource):
         return super().sync_options() | {
             "extra_contact_properties": tuple(self.extra_contact_properties),
             "extra_deal_properties": tuple(self.extra_deal_properties),
+            "deletion_sweep_interval": timedelta(days=self.deletion_sweep_days),
         }
 
 

@@ -47,8 +47,18 @@ def store_records(run: StreamRun, kind: ObjectKind, records: list[dict], cursor:
         {kind.table: rows, HUBSPOT_LIFECYCLE_HISTORY.name: history},
         cursor,
         {HUBSPOT_LIFECYCLE_HISTORY.name: ("contact_id", [row["id"] for row in rows])},
+        {kind.table: merged_pairs(rows)},
     )
     return rows
+
+
+def merged_pairs(rows: list[dict]) -> list[tuple[str, str]]:
+    """(merged-away id, survivor id) for every id a stored survivor lists.
+
+    A merged-away contact is never served again (HubSpot answers its id with the survivor), so the
+    survivor's arrival is the only moment the merge can be seen.
+    """
+    return [(merged_id, row["id"]) for row in rows for merged_id in row["merged_object_ids"] if merged_id != row["id"]]
 
 
 def complete_search_results(

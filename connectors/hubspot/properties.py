@@ -19,6 +19,9 @@ CONTACT_PROPERTIES = (
     "lead_intent",
     "salesforceleadid",
     "hubspot_owner_id",
+    # The ids merged into a survivor (shaping.merged_object_ids); HubSpot leaves out one a portal lacks.
+    "hs_merged_object_ids",
+    "hs_calculated_merged_vids",
 )
 DEAL_PROPERTIES = (
     "dealname",

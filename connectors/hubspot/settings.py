@@ -19,6 +19,8 @@ class HubSpotSettings:
     request_timeout_s: tuple[float, float] = (30, 300)
     extra_contact_properties: tuple[str, ...] = ()
     extra_deal_properties: tuple[str, ...] = ()
+    # How often the id sweep looks for records deleted without a trace (GDPR, permanent): 0 = every run.
+    deletion_sweep_interval: timedelta = timedelta(0)
 
     def __post_init__(self) -> None:
         if not self.access_token:
@@ -27,6 +29,10 @@ class HubSpotSettings:
             raise ValueError(f"HubSpotSettings.max_retries must be >= 0, got {self.max_retries}")
         if self.overlap < timedelta(0):
             raise ValueError(f"HubSpotSettings.overlap must not be negative, got {self.overlap}")
+        if self.deletion_sweep_interval < timedelta(0):
+            raise ValueError(
+                f"HubSpotSettings.deletion_sweep_interval must not be negative, got {self.deletion_sweep_interval}"
+            )
         if not _positive_pair(self.request_timeout_s):
             raise ValueError(
                 "HubSpotSettings.request_timeout_s must be a (connect, read) pair of positive seconds, "

@@ -19,6 +19,7 @@ class StreamRun:
         self.report = SyncReport(stream=name, mode="full" if self.cursor is None else "incremental")
         self.report.cursor_before = self.cursor
         self._calls_before = client.api_calls
+        self.merged = 0  # stored rows newly marked merged into a survivor
         self._started = time.monotonic()
 
     def commit(
@@ -27,16 +28,20 @@ class StreamRun:
         upserts: dict[str, list[dict]],
         cursor: dict | None,
         replace_children: dict[str, tuple[str, list[str]]] | None = None,
+        merges: dict[str, list[tuple[str, str]]] | None = None,
     ) -> None:
-        counts = self.store.commit_page(self.name, upserts, cursor, replace_children)
+        counts = self.store.commit_page(self.name, upserts, cursor, replace_children, merges)
         if main_table in counts:
             self.report.inserted += counts[main_table].inserted
             self.report.updated += counts[main_table].updated
+            self.merged += counts[main_table].merged
         if cursor is not None:
             self.cursor = cursor
 
     def finish(self) -> SyncReport:
         self.report.cursor_after = self.cursor
+        if self.merged:
+            self.report.notes.append(f"{self.merged} stored records newly marked merged into their survivor")
         self.report.api_calls = self.client.api_calls - self._calls_before
         self.report.api_budget_remaining = self.client.budget_remaining
         self.report.duration_s = round(time.monotonic() - self._started, 3)

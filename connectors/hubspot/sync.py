@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from connectors.hubspot import properties, streams
+from connectors.hubspot import properties, streams, sweep
 from connectors.hubspot.client import HubSpotClient
 from connectors.hubspot.objects import CONTACTS, DEALS
 from connectors.hubspot.settings import HubSpotSettings
@@ -12,13 +12,16 @@ from connectors.hubspot.stream_run import StreamRun
 from connectors.raw_store import RawStore
 from connectors.sync_report import SyncReport
 
-# An archived listing runs after its object's search, so a record archived meanwhile ends up flagged.
+# An archived listing runs after its object's search, so a record archived meanwhile ends up flagged; the
+# deletion sweep (the *_ids streams) runs after both, so that it only flags what neither could still see.
 STREAMS = (
     "hubspot.deal_pipelines",
     "hubspot.contacts",
     "hubspot.archived_contacts",
+    "hubspot.contact_ids",
     "hubspot.deals",
     "hubspot.archived_deals",
+    "hubspot.deal_ids",
 )
 
 
@@ -67,8 +70,10 @@ def _runners(settings: HubSpotSettings, client: HubSpotClient) -> dict[str, Call
         "hubspot.archived_contacts": lambda run: streams.sync_archived(
             run, CONTACTS, properties_of(run, "contacts")
         ),
+        "hubspot.contact_ids": lambda run: sweep.sync_deletion_sweep(run, CONTACTS, settings.deletion_sweep_interval),
         "hubspot.deals": lambda run: streams.sync_object(
             run, DEALS, properties_of(run, "deals"), settings.overlap
         ),
         "hubspot.archived_deals": lambda run: streams.sync_archived(run, DEALS, properties_of(run, "deals")),
+        "hubspot.deal_ids": lambda run: sweep.sync_deletion_sweep(run, DEALS, settings.deletion_sweep_interval),
     }

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from standin.generator import hubspot_records, salesforce_people, salesforce_records
+from standin.generator import hubspot_records, past_merges, salesforce_people, salesforce_records
 from standin.generator.deal_plan import DealPlan, plan_deal
 from standin.generator.formats import DAY, HOUR, parse_epoch
 from standin.generator.hubspot_records import HubSpotOwner
@@ -155,9 +155,9 @@ class RecordEmitter:
 
     def _hubspot(self, person: Person, plan: DealPlan | None, email: str | None, linked: SalesforceIds) -> None:
         rng, owner = self.rng, self.owners[person.owner]
-        contact_id = self.ids.hubspot("contacts")
-        self.sink.add("contacts", hubspot_records.contact(
-            rng, person, contact_id, owner, email, linked.lead_id, self.horizon, linked.contact_id))
+        contact_id, merged_away = past_merges.survivor_id(self.ids, self.ids.hubspot("contacts"))
+        self.sink.add("contacts", past_merges.record_past_merge(hubspot_records.contact(
+            rng, person, contact_id, owner, email, linked.lead_id, self.horizon, linked.contact_id), merged_away))
         opportunity_id = linked.opportunity_id
         if plan is None or (opportunity_id is not None and rng.random() >= MIRRORED_DEAL_RATE):
             return

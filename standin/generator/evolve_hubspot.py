@@ -1,8 +1,10 @@
-"""A week of HubSpot activity on existing records: deals move and close, contacts progress, some archived."""
+"""A week of HubSpot activity on existing records: deals move and close, contacts progress, some archived,
+merged or deleted without a trace."""
 
 from __future__ import annotations
 
 from standin.generator.deal_plan import DealPlan, deal_amount
+from standin.generator.evolve_merges import merge_and_delete
 from standin.generator.evolve_state import EvolvingDataset
 from standin.generator.formats import DAY, hubspot_time
 from standin.generator.hubspot_records import HubSpotOwner, archive, deal
@@ -28,6 +30,7 @@ def evolve_hubspot(dataset: EvolvingDataset, owners: list[HubSpotOwner]) -> None
         for record in dataset.pick(live, ARCHIVE_RATE[object_name]):
             archive(record, dataset.moment())
             dataset.mark(object_name, "archived", record["id"])
+    merge_and_delete(dataset)
 
 
 def _move_deals(dataset: EvolvingDataset, contacts: dict[str, dict]) -> None:

@@ -15,13 +15,13 @@ CHANGING_OBJECTS = ("contacts", "deals", "Lead", "LeadHistory", "Opportunity", "
                     "OpportunityContactRole")
 OPTIONAL_OBJECTS = ("Contact", "OpportunityContactRole")  # datasets from before them lack the files
 HUBSPOT_OBJECTS = ("contacts", "deals")
+# Changes that take a record out of the new recording altogether: a HubSpot merge or GDPR delete, a purge from
+# the Salesforce recycle bin, a history row past Salesforce's retention.
+REMOVED_KINDS = ("merged", "gdpr_deleted", "purged", "expired")
 SALESFORCE_ID_FIELDS = {
     "Account": (("Opportunity", "AccountId"), ("Lead", "ConvertedAccountId"), ("Contact", "AccountId")),
     "Contact": (("Lead", "ConvertedContactId"), ("Contact", "Id"), ("OpportunityContactRole", "ContactId")),
 }
-# Changes after which a record is absent from the new recording: purged from the recycle bin, or a history
-# row past Salesforce's retention.
-ABSENT_KINDS = ("purged", "expired")
 DELETED_LOG = "salesforce/deleted"
 
 
@@ -81,6 +81,17 @@ class EvolvingDataset:
     def mark(self, object_name: str, kind: str, changed_id: str) -> None:
         self.changes.setdefault(object_name, {}).setdefault(kind, set()).add(changed_id)
 
+    def remove(self, object_name: str, kind: str, removed_id: str) -> None:
+        """Leave a record of the old recording out of the new one (a kind of REMOVED_KINDS), whatever else
+        this run did to it."""
+        for ids in self.changes.get(object_name, {}).values():
+            ids.discard(removed_id)
+        self.mark(object_name, kind, removed_id)
+
+    def removed(self, object_name: str) -> set[str]:
+        kinds = self.changes.get(object_name, {})
+        return set().union(*(kinds.get(kind, set()) for kind in REMOVED_KINDS))
+
     def add(self, object_name: str, record: dict) -> None:
         """The sink new records go to (also what the person emitter writes into)."""
         self.appended[object_name].append(record)
@@ -101,14 +112,13 @@ class EvolvingDataset:
 
     def write(self, root: Path) -> None:
         for object_name in CHANGING_OBJECTS:
-            kinds = self.changes.get(object_name, {})
-            changed = set().union(*kinds.values())
-            absent = set().union(*(kinds.get(kind, set()) for kind in ABSENT_KINDS))
+            changed = set().union(*self.changes.get(object_name, {}).values())
+            removed = self.removed(object_name)
             path = root / OBJECT_FILES[object_name]
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("w", encoding="utf-8", newline="\n") as output:
                 for line, record in zip(self.lines[object_name], self.records[object_name], strict=True):
-                    if record_id(record) not in absent:
+                    if record_id(record) not in removed:
                         output.write(json_line(record) if record_id(record) in changed else line)
                 for record in self.appended[object_name]:
                     output.write(json_line(record))

@@ -181,7 +181,9 @@ def test_incremental_after_evolve_fetches_exactly_the_changed_records(tmp_path):
     for object_type, modified in (("contacts", "lastmodifieddate"), ("deals", "hs_lastmodifieddate")):
         changed = changes[object_type]
         archived = {record["id"] for record in file_records(second, object_type) if record.get("archived")}
-        touched = set(changed["added"]) | set(changed.get("modified", []))
+        # a deal moved to a merge's survivor is changed, but its modified date is not (see evolve_merges.py)
+        moved_only = _same_modified(first, second, object_type, modified)
+        touched = set(changed["added"]) | (set(changed.get("modified", [])) - moved_only)
         # search never returns archived records (some are even added archived), nor does the overlap window
         expected = (touched | set(_overlap_window_ids(first, object_type, modified))) - archived
         report = reports[f"hubspot.{object_type}"]
@@ -189,6 +191,12 @@ def test_incremental_after_evolve_fetches_exactly_the_changed_records(tmp_path):
         assert report.inserted == len(set(changed["added"]) - archived)
         newly_archived = set(changed.get("archived", [])) | (set(changed["added"]) & archived)
         assert reports[f"hubspot.archived_{object_type}"].deleted == len(newly_archived)
+
+
+def _same_modified(first, second, object_type: str, modified: str) -> set[str]:
+    before = {record["id"]: record["properties"][modified] for record in file_records(first, object_type)}
+    return {record["id"] for record in file_records(second, object_type)
+            if before.get(record["id"]) == record["properties"][modified]}
 
 
 def test_extra_properties_are_stored_and_definitions_are_read_once_per_object(tmp_path):

@@ -15,6 +15,7 @@ from standin.generator import generate
 from standin.generator.__main__ import main as generator_cli
 from standin.generator.evolve import evolve
 from standin.generator.evolve import main as evolve_cli
+from standin.generator.evolve_state import REMOVED_KINDS
 from tests.support import REPO
 
 DEMO = REPO / "fixtures" / "demo"
@@ -438,12 +439,13 @@ def test_evolve_changes_exactly_the_reported_records(evolved):
     for object_name, relative in OBJECT_FILES.items():
         old, new = records_by_id(before, relative), records_by_id(after, relative)
         report = summary[object_name]
-        absent = set(report.get("purged", [])) | set(report.get("expired", []))
         added = sorted(set(new) - set(old))
-        changed = sorted(record_id for record_id in set(old) - absent if new.get(record_id) != old[record_id])
+        removed = sorted(set(old) - set(new))
+        changed = sorted(record_id for record_id in old if record_id in new and new[record_id] != old[record_id])
+        reported_removals = {record_id for kind in REMOVED_KINDS for record_id in report.get(kind, [])}
         reported_changes = sorted({*report.get("modified", []), *report.get("archived", []),
-                                   *report.get("deleted", [])})
-        assert set(old) - absent <= set(new) and not absent & set(new), object_name
+                                   *report.get("deleted", [])} - reported_removals)
+        assert removed == sorted(reported_removals), object_name
         assert added == sorted(report["added"]), object_name
         assert changed == reported_changes, object_name
         assert report["added"] and (reported_changes or object_name in NEVER_EDITED), object_name
@@ -491,3 +493,95 @@ def test_evolve_cli_prints_the_summary_and_refuses_to_overwrite_its_source(evolv
     with pytest.raises(SystemExit):
         evolve_cli(["--from", str(before), "--out", str(before), "--seed", "9"])
     assert "--out must differ from --from" in capsys.readouterr().err
+
+
+# --- merges and deletions that leave no trace --------------------------------------------------------------
+
+FUNNEL = ("subscriber", "lead", "105623845", "marketingqualifiedlead", "salesqualifiedlead", "opportunity",
+          "customer", "other")
+
+
+def merged_list(contact: dict) -> list[str]:
+    return [part for part in (contact["properties"].get("hs_merged_object_ids") or "").split(";") if part]
+
+
+def direct_merges(contact: dict) -> dict[str, int]:
+    """hs_calculated_merged_vids: merged id -> merge time (epoch ms)."""
+    value = contact["properties"].get("hs_calculated_merged_vids") or ""
+    return {part.split(":")[0]: int(part.split(":")[1]) for part in value.split(";") if part}
+
+
+def test_generator_writes_survivors_of_past_merges_of_both_kinds(evolved):
+    before, _, _ = evolved
+    contacts = {contact["id"]: contact for contact in read_jsonl(before, "hubspot/contacts.jsonl")}
+    survivors = [contact for contact in contacts.values() if merged_list(contact)]
+    classic = [c for c in survivors if len(merged_list(c)) == 1]
+    new_records = [c for c in survivors if len(merged_list(c)) > 1 and int(max(merged_list(c), key=int)) < int(c["id"])]
+    assert len(classic) >= 2 and len(new_records) >= 2
+    for survivor in survivors:
+        assert not set(merged_list(survivor)) & set(contacts), survivor["id"]
+        assert set(direct_merges(survivor)) <= set(merged_list(survivor)), survivor["id"]
+    # a chain the older property misses: an id merged into an original before the new record was made
+    assert all(len(direct_merges(survivor)) == 2 for survivor in new_records)
+
+
+def test_evolve_merges_contacts_both_ways_in_chains_by_hubspots_rules(evolved):
+    before, after, summary = evolved
+    old = {contact["id"]: contact for contact in read_jsonl(before, "hubspot/contacts.jsonl")}
+    new = {contact["id"]: contact for contact in read_jsonl(after, "hubspot/contacts.jsonl")}
+    merged = set(summary["contacts"]["merged"])
+    assert merged and not merged & set(new)
+    listed = {merged_id: survivor for survivor in new.values() for merged_id in merged_list(survivor)}
+    assert merged <= set(listed)
+    merged_now = [s for s in new.values() if set(direct_merges(s)) & merged]
+    classic = [s for s in merged_now if s["id"] in summary["contacts"]["modified"]]
+    new_records = [s for s in merged_now if s["id"] in summary["contacts"]["added"]]
+    assert classic and new_records and len(classic) + len(new_records) == len(merged_now)
+    window_start, window_end = parse_time("2025-11-17T01:00:00Z"), parse_time("2025-11-24T01:00:00Z")
+    emails_differ = False
+    for survivor in merged_now:
+        originals = [old[i] for i in [*direct_merges(survivor), survivor["id"]] if i in old]
+        merged_at = max(direct_merges(survivor).values())
+        assert parse_time(survivor["properties"]["lastmodifieddate"]).timestamp() * 1000 == merged_at
+        assert window_start <= parse_time(survivor["updatedAt"]) < window_end
+        if survivor in new_records:
+            assert survivor["properties"]["createdate"] == survivor["createdAt"] == survivor["updatedAt"]
+        assert survivor["properties"]["email"] in {o["properties"]["email"] for o in originals}
+        emails_differ |= len({o["properties"]["email"] for o in originals}) > 1
+        stages = [o["properties"]["lifecyclestage"] for o in originals if o["properties"]["lifecyclestage"]]
+        earlier = {i for o in originals for i in merged_list(o)}
+        if not (set(merged_list(survivor)) - set(direct_merges(survivor)) - earlier):  # no chain made this week
+            assert survivor["properties"]["lifecyclestage"] == max(stages, key=FUNNEL.index)
+            history = [entry for o in originals for entry in o["propertiesWithHistory"]["lifecyclestage"]]
+            assert survivor["propertiesWithHistory"]["lifecyclestage"] == sorted(
+                history, key=lambda entry: entry["timestamp"], reverse=True)
+        assert set(merged_list(survivor)) >= earlier
+    assert emails_differ
+    # chains: within the week (an id the new survivor lists but did not merge directly, merged this week)
+    # and across runs (a survivor of an earlier merge merged away now)
+    assert any(set(merged_list(s)) - set(direct_merges(s)) & merged for s in new_records)
+    assert any(merged_list(old[merged_id]) for merged_id in merged)
+
+
+def test_evolve_moves_the_deals_of_merged_contacts_without_touching_their_dates(evolved):
+    before, after, summary = evolved
+    old_deals = {deal["id"]: deal for deal in read_jsonl(before, "hubspot/deals.jsonl")}
+    gone = set(summary["contacts"]["merged"]) | set(summary["contacts"]["gdpr_deleted"])
+    moved = 0
+    for deal in read_jsonl(after, "hubspot/deals.jsonl"):
+        links = {link["id"] for link in deal["associations"]["contacts"]["results"]}
+        assert not links & gone, deal["id"]
+        previous = old_deals.get(deal["id"])
+        if previous is not None and {link["id"] for link in previous["associations"]["contacts"]["results"]} & gone:
+            moved += 1
+            assert deal["properties"]["hs_lastmodifieddate"] == previous["properties"]["hs_lastmodifieddate"]
+            assert deal["updatedAt"] == previous["updatedAt"]
+    assert moved >= 1
+
+
+def test_evolve_deletes_contacts_and_deals_without_a_trace(evolved):
+    before, after, summary = evolved
+    for object_name, relative in (("contacts", "hubspot/contacts.jsonl"), ("deals", "hubspot/deals.jsonl")):
+        deleted = set(summary[object_name]["gdpr_deleted"])
+        assert deleted and deleted <= set(records_by_id(before, relative)), object_name
+        assert not deleted & set(records_by_id(after, relative)), object_name

@@ -26,7 +26,7 @@ def served(dataset_dir: Path) -> Iterator[FixtureAPI]:
 # a property dropped from the connector's request fails the equality checks.
 CONTACT_PROPERTIES = re.compile(
     r"^(email|firstname|lastname|company|createdate|lastmodifieddate|lifecyclestage|hs_lead_status"
-    r"|hs_analytics_source|lead_intent|salesforceleadid|hubspot_owner_id"
+    r"|hs_analytics_source|lead_intent|salesforceleadid|hubspot_owner_id|hs_merged_object_ids|hs_calculated_merged_vids"
     r"|hs_v2_date_(entered|exited)_.+|hs_lifecyclestage_.+_date)$"
 )
 DEAL_PROPERTIES = re.compile(
@@ -80,30 +80,46 @@ def property_values(records: list[dict], wanted: re.Pattern) -> list[tuple[str, 
     )
 
 
-def stored_payloads(store: RawStore, table: str) -> list[dict]:
-    return [json.loads(payload) for (payload,) in store.connection.execute(f"SELECT payload FROM {table}").fetchall()]
+# Rows of records the source still serves: not merged away, not deleted without a trace.
+PRESENT = "merged_into IS NULL AND deleted_at IS NULL"
+
+
+def stored_payloads(store: RawStore, table: str, where: str = "TRUE") -> list[dict]:
+    rows = store.connection.execute(f"SELECT payload FROM {table} WHERE {where}").fetchall()
+    return [json.loads(payload) for (payload,) in rows]
 
 
 def stored_state(store: RawStore) -> dict:
+    """The raw layer as the warehouse reads it: rows the source no longer serves (merged away, deleted
+    without a trace) left out, and a deal's link to a merged-away contact followed to its survivor."""
     query = store.connection.execute
     return {
-        "contacts": sorted(query("SELECT id, archived, email FROM raw_hubspot.contacts").fetchall()),
+        "contacts": sorted(query(f"SELECT id, archived, email FROM raw_hubspot.contacts WHERE {PRESENT}").fetchall()),
         "history": sorted(
             query(
                 "SELECT contact_id, strftime(changed_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%g') || 'Z', value "
-                "FROM raw_hubspot.contact_lifecycle_history"
+                "FROM raw_hubspot.contact_lifecycle_history WHERE contact_id IN "
+                f"(SELECT id FROM raw_hubspot.contacts WHERE {PRESENT})"
             ).fetchall()
         ),
-        "deals": sorted(query("SELECT id, archived, dealstage FROM raw_hubspot.deals").fetchall()),
+        "deals": sorted(
+            query("SELECT id, archived, dealstage FROM raw_hubspot.deals WHERE deleted_at IS NULL").fetchall()
+        ),
         "deal_contacts": sorted(
             query(
+                "SELECT DISTINCT link.id, coalesce(contact.merged_into, link.contact_id) FROM ("
                 "SELECT id, unnest(from_json(payload->'$.associations.contacts.results[*].id', '[\"varchar\"]')) "
-                "FROM raw_hubspot.deals"
+                "AS contact_id FROM raw_hubspot.deals WHERE deleted_at IS NULL) link "
+                "LEFT JOIN raw_hubspot.contacts contact ON contact.id = link.contact_id"
             ).fetchall()
         ),
         "stages": sorted(query("SELECT pipeline_id, stage_id FROM raw_hubspot.deal_pipeline_stages").fetchall()),
-        "contact_properties": property_values(stored_payloads(store, "raw_hubspot.contacts"), CONTACT_PROPERTIES),
-        "deal_properties": property_values(stored_payloads(store, "raw_hubspot.deals"), DEAL_PROPERTIES),
+        "contact_properties": property_values(
+            stored_payloads(store, "raw_hubspot.contacts", PRESENT), CONTACT_PROPERTIES
+        ),
+        "deal_properties": property_values(
+            stored_payloads(store, "raw_hubspot.deals", "deleted_at IS NULL"), DEAL_PROPERTIES
+        ),
     }
 
 

@@ -1,6 +1,6 @@
 """Live or recorded is chosen once, where the resources are bound, from the environment alone."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -76,3 +76,20 @@ def test_client_credentials_at_the_my_domain_url_and_the_password_flow_at_a_gene
     password = CONNECTED_APP | {"SALESFORCE_USERNAME": "ops@example.com", "SALESFORCE_PASSWORD": "not-a-password"}
     settings = bind_resources(Environment.from_environ(password))["salesforce"].connector_settings()
     assert (settings.grant_type, settings.login_url) == ("password", "https://login.salesforce.com")
+
+
+def test_the_deletion_sweep_cadence_reaches_the_hubspot_settings(monkeypatch):
+    recorded = bind_resources(Environment.from_environ({}))["hubspot"]
+    assert recorded.deletion_sweep_days == 0  # every run by default
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", TOKEN)
+    monkeypatch.setenv("HUBSPOT_DELETION_SWEEP_DAYS", "7")
+    live = bind_resources(Environment.from_environ())["hubspot"]
+    assert live.connector_settings().deletion_sweep_interval == timedelta(days=7)
+
+
+def test_a_deletion_sweep_cadence_that_is_not_whole_days_is_refused():
+    with pytest.raises(ValueError) as error:
+        bind_resources(Environment.from_environ({"HUBSPOT_DELETION_SWEEP_DAYS": "weekly"}))
+    assert str(error.value) == (
+        "HUBSPOT_DELETION_SWEEP_DAYS must be a whole number of days (0 = every run), not 'weekly'"
+    )

@@ -80,10 +80,14 @@ def _read_objects(server: FixtureAPI, request: Request, object_type: str) -> Res
     ids = _input_ids(body, MAX_INPUTS_WITH_HISTORY if with_history else MAX_INPUTS)
     view = RecordView(object_type, tuple(split_names(body.get("properties") or [])), with_history)
     index = hubspot_index(server.dataset)
-    live = index.objects[object_type].lists[False].by_id
+    objects = index.objects[object_type]
+    live = objects.lists[False].by_id
     renderer = RecordRenderer(view, index)
-    results = [renderer.render(live[record_id]) for record_id in dict.fromkeys(ids) if record_id in live]
-    missing = [record_id for record_id in dict.fromkeys(ids) if record_id not in live]
+    # A merged-away id is answered with its survivor (under the survivor's id), once per id asked: two ids
+    # merged into one record give that record twice.
+    answered = {record_id: objects.resolve(record_id) for record_id in dict.fromkeys(ids)}
+    results = [renderer.render(live[survivor]) for survivor in answered.values() if survivor in live]
+    missing = [record_id for record_id, survivor in answered.items() if survivor not in live]
     errors = []
     if missing:
         errors.append({

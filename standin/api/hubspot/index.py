@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from standin.api.dataset import HUBSPOT_OBJECTS, Dataset, DatasetError, parse_utc
+from standin.api.hubspot.merges import resolve, survivor_links
 from standin.api.hubspot.schema import (
     LAST_MODIFIED_PROPERTY,
     known_properties,
@@ -131,8 +132,11 @@ class ObjectIndex:
     def __init__(self, dataset: Dataset, object_type: str):
         records = dataset.hubspot.get(object_type, [])
         self.object_type = object_type
+        self.survivor_links = survivor_links(records)
+        # Merged-away records are in no listing, live or archived (see standin/api/hubspot/merges.py).
+        listed = [record for record in records if record["id"] not in self.survivor_links]
         self.lists = {
-            archived: RecordList.of([r for r in records if bool(r.get("archived", False)) == archived])
+            archived: RecordList.of([r for r in listed if bool(r.get("archived", False)) == archived])
             for archived in (False, True)
         }
         self.live = self.lists[False].records
@@ -148,6 +152,10 @@ class ObjectIndex:
             if key not in self._lazy:
                 self._lazy[key] = build()
             return self._lazy[key]
+
+    def resolve(self, record_id: str) -> str:
+        """The id a read of ``record_id`` is answered with: its last survivor if it was merged away."""
+        return resolve(record_id, self.survivor_links)
 
     def column(self, name: str) -> SortedColumn:
         return self._cached(f"column:{name}", lambda: SortedColumn(self.object_type, name, self.live))

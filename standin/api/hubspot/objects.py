@@ -60,8 +60,8 @@ def _next_link(request: Request, base_url: str, after: str) -> str:
 
 
 def get_one(request: Request, object_type: str, object_id: str, index: HubSpotIndex) -> dict:
-    listed = index.objects[object_type].lists[parse_bool(request, "archived", False)]
-    record = listed.by_id.get(object_id)
+    objects = index.objects[object_type]
+    record = objects.lists[parse_bool(request, "archived", False)].by_id.get(objects.resolve(object_id))
     if record is None:
         raise HubSpotError(404, "OBJECT_NOT_FOUND", "resource not found")
     return RecordRenderer(RecordView.from_query(object_type, request), index).render(record)
