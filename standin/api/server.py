@@ -1,4 +1,4 @@
-"""The fixture API server: HTTPS on 127.0.0.1, HubSpot under /crm/, Salesforce under /services/."""
+"""The fixture API server: HTTPS on 127.0.0.1, HubSpot under /crm/ and /account-info/, Salesforce under /services/."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 HANDSHAKE_TIMEOUT_SECONDS = 10
 IDLE_CONNECTION_TIMEOUT_SECONDS = 120
+HUBSPOT_PATHS = ("/crm/", "/account-info/")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,7 +150,7 @@ class FixtureAPI:
             return hubspot_fault_response(fault)
         if is_salesforce:
             return self.salesforce.handle(request)
-        if request.path.startswith("/crm/"):
+        if request.path.startswith(HUBSPOT_PATHS):
             return self.hubspot.handle(request)
         return error_response(404, "OBJECT_NOT_FOUND", f"No API is served under {request.path}")
 

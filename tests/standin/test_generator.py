@@ -438,7 +438,7 @@ def test_evolve_changes_exactly_the_reported_records(evolved):
         added = sorted(set(new) - set(old))
         changed = sorted(record_id for record_id in old if new.get(record_id) != old[record_id])
         reported_changes = sorted({*report.get("modified", []), *report.get("archived", []),
-                                   *report.get("deleted", [])})
+                                   *report.get("associated", []), *report.get("deleted", [])})
         assert set(old) <= set(new), object_name
         assert added == sorted(report["added"]), object_name
         assert changed == reported_changes, object_name

@@ -31,6 +31,7 @@ _ROUTES = [
     ("GET", re.compile(r"^/crm/v3/pipelines/deals/?$"), "_pipelines"),
     ("GET", re.compile(r"^/crm/v3/pipelines/deals/([^/]+)/?$"), "_pipeline"),
     ("GET", re.compile(r"^/crm/v3/properties/([^/]+)/?$"), "_properties"),
+    ("GET", re.compile(r"^/account-info/v3/details/?$"), "_account_details"),
 ]
 
 
@@ -146,6 +147,20 @@ class HubSpotAPI:
             if pipeline.get("id") == pipeline_id:
                 return pipeline
         raise HubSpotError(404, "OBJECT_NOT_FOUND", f"Unable to find pipeline with id {pipeline_id}")
+
+    def _account_details(self, request: Request) -> dict:
+        """The portal's settings (HubSpot docs, "Retrieve account details"); only portalId varies by dataset."""
+        return {
+            "portalId": self._server.dataset.hubspot_portal_id,
+            "accountType": "STANDARD",
+            "timeZone": "Asia/Tokyo",
+            "companyCurrency": "JPY",
+            "additionalCurrencies": [],
+            "utcOffset": "+09:00",
+            "utcOffsetMilliseconds": 9 * 3600 * 1000,
+            "uiDomain": "app.hubspot.com",
+            "dataHostingLocation": "na1",
+        }
 
     def _properties(self, request: Request, object_name: str) -> dict:
         return {"results": self.index().objects[_object_type(object_name)].property_definitions()}
