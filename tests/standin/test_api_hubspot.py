@@ -227,7 +227,9 @@ def test_search_sort_descending_pages_with_stable_unordered_ties(fixture_api, cl
     assert any(group != sorted(group, key=int) for group in tie_groups if len(group) > 1)
     page = client.crm.contacts.search_api.do_search({**body, "limit": 2})
     assert (
-        page.total == 141 and page.paging.next.after == "2" and set(page.results[0].properties) == {"email"}
+        page.total == 141 and page.paging.next.after == "2"
+        # as real search answers (grouparoo's recordings): these three come unasked
+        and set(page.results[0].properties) == {"email", "createdate", "hs_object_id", "lastmodifieddate"}
     )
 
 

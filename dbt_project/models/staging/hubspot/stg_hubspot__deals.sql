@@ -16,7 +16,7 @@ final as (
         archived as is_archived,
         archived_at,
         payload -> 'properties' as properties,
-        payload ->> '$.properties.hs_analytics_source' as analytics_source,
+        hs_analytics_source as analytics_source,
         _synced_at as synced_at
     from deals
 )
