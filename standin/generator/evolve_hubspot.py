@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from standin.generator.deal_plan import DealPlan, deal_amount
 from standin.generator.evolve_state import EvolvingDataset
-from standin.generator.formats import DAY, hubspot_time
+from standin.generator.formats import DAY, hubspot_time, parse_epoch
 from standin.generator.hubspot_records import HubSpotOwner, archive, deal
 from standin.generator.journey import CUSTOMER, MQL, OPPORTUNITY, SQL
 from standin.generator.lifecycle import DEAL_WORKFLOW_SOURCE, WORKFLOW_SOURCE, HistoryEntry
@@ -16,7 +16,7 @@ DEAL_WIN_RATE = 0.2
 NEW_DEAL_RATE = 0.04
 CONTACT_CHANGE_RATE = 0.04
 ARCHIVE_RATE = {"contacts": 0.01, "deals": 0.03}
-MIRROR_RATE = 0.02  # of open opportunities not mirrored yet; at least one
+MIRROR_RATE = 0.02  # of opportunities not mirrored yet; at least one
 ASSOCIATION_RATE = 0.02  # of live deals gaining a contact; at least one
 
 
@@ -81,23 +81,25 @@ def _open_deals(dataset: EvolvingDataset, owners: list[HubSpotOwner]) -> None:
 
 
 def _mirror_opportunities(dataset: EvolvingDataset, contacts: dict[str, dict], owners: list[HubSpotOwner]) -> None:
-    """The HubSpot-Salesforce integration copies open opportunities into deals carrying their id."""
+    """The HubSpot-Salesforce integration copies opportunities (open or closed) into deals carrying their id."""
     mirrored = {record["properties"].get("hs_salesforceopportunityid") for record in dataset.records["deals"]}
     contact_of_lead = {record["properties"]["salesforceleadid"]: record for record in contacts.values()
                        if not record["archived"] and record["properties"].get("salesforceleadid")}
     lead_of_opportunity = {lead["ConvertedOpportunityId"]: lead["Id"] for lead in dataset.records["Lead"]
                            if lead.get("ConvertedOpportunityId")}
     candidates = [opportunity for opportunity in dataset.records["Opportunity"]
-                  if not opportunity["IsDeleted"] and not opportunity["IsClosed"]
-                  and opportunity["Id"] not in mirrored
+                  if not opportunity["IsDeleted"] and opportunity["Id"] not in mirrored
                   and lead_of_opportunity.get(opportunity["Id"]) in contact_of_lead]
     by_owner_id = {owner.owner_id: owner for owner in owners}
     for opportunity in dataset.pick(candidates, MIRROR_RATE):
         contact = contact_of_lead[lead_of_opportunity[opportunity["Id"]]]
         time = dataset.moment()
         amount = opportunity["Amount"]
+        closed = opportunity["IsClosed"]
         plan = DealPlan(name=opportunity["Name"], amount=None if amount is None else int(amount), created=time,
-                        stage_entries=(time,), closed_at=None, won=None, expected_close=time + 60 * DAY)
+                        stage_entries=(time,), won=opportunity["IsWon"] if closed else None,
+                        closed_at=parse_epoch(f"{opportunity['CloseDate']}T00:00:00Z") if closed else None,
+                        expected_close=time + 60 * DAY)
         owner = by_owner_id.get(contact["properties"]["hubspot_owner_id"] or "", owners[0])
         dataset.add("deals", deal(dataset.rng, plan, dataset.ids.hubspot("deals"), contact["id"], owner, dataset.end,
                                   contact["properties"]["hs_analytics_source"], opportunity["Id"]))

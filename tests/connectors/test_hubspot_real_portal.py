@@ -237,3 +237,15 @@ def test_evolve_writes_the_portal_it_was_served_as_into_the_next_recording(gener
         api.replace_dataset(week2)
         sync_hubspot(settings_for(api), store)
     assert stored_state(store) == expected_state(week2)
+
+
+def test_evolve_mirrors_at_least_one_more_opportunity(generated):
+    week1, week2, changes = generated
+    new_ids = set(changes["deals"]["added"])
+    added = {record["id"]: record for record in file_records(week2, "deals") if record["id"] in new_ids}
+    mirrors = [record["properties"]["hs_salesforceopportunityid"] for record in added.values()
+               if record["properties"].get("hs_salesforceopportunityid")]
+    opportunities = {line["Id"]: line for line in map(json.loads, (week2 / "salesforce" / "Opportunity.jsonl").open())}
+    assert mirrors and all(not opportunities[opportunity_id]["IsDeleted"] for opportunity_id in mirrors)
+    already = {record["properties"].get("hs_salesforceopportunityid") for record in file_records(week1, "deals")}
+    assert not already & set(mirrors)

@@ -150,7 +150,7 @@ def closed_deals(root: Path) -> tuple[int, int]:
         closed += opportunity["IsClosed"]
         won += opportunity["IsWon"]
     for deal in read_jsonl(root, "hubspot/deals.jsonl"):
-        if deal["properties"]["salesforceopportunityid"] is None:
+        if deal["properties"]["hs_salesforceopportunityid"] is None:
             closed += deal["properties"]["hs_is_closed"] == "true"
             won += deal["properties"]["hs_is_closed_won"] == "true"
     return won, closed
@@ -396,7 +396,7 @@ def test_demo_has_japanese_names_duplicates_and_missing_emails(demo):
     assert sum(not lead["Email"] for lead in leads) >= 5
     normalized = [lead["Email"].strip().lower() for lead in leads if lead["Email"]]
     assert len(normalized) - len(set(normalized)) >= 5  # duplicate leads of one person
-    assert any(deal["properties"]["salesforceopportunityid"] for deal in read_jsonl(demo, "hubspot/deals.jsonl"))
+    assert any(deal["properties"]["hs_salesforceopportunityid"] for deal in read_jsonl(demo, "hubspot/deals.jsonl"))
 
 
 # --- evolve -------------------------------------------------------------------------------------------------
