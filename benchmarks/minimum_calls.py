@@ -3,8 +3,8 @@
 Each stream has to deliver a known number of records; a call returns at most one page of them:
 ``pages(n, size) = max(1, ceil(n / size))`` (an empty listing still costs its one call). Page sizes are the
 APIs' maxima for what the stream asks for (see README.md). Calls that deliver no records (OAuth login,
-describe, property definitions, the full load's high-water probe) are the connector's fixed overhead and
-are counted apart, from the fixture API's request log.
+describe, property definitions, account details, the full load's high-water probe) are the connector's
+fixed overhead and are counted apart, from the fixture API's request log.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def hubspot_minimums(counts: dict[str, int], changes: dict | None) -> list[Strea
             minimums.append(StreamMinimum(f"hubspot.{name}", live, pages(live, list_page),
                                           f"ceil(live {name} {live} / {list_page})"))
         else:
-            minimums.append(_incremental_hubspot(name, _changed_live(changes[name])))
+            minimums.append(_incremental_hubspot(name, _changed_live(changes[name]), counts[f"{name}_live"]))
         minimums.append(StreamMinimum(f"hubspot.archived_{name}", archived, pages(archived, list_page),
                                       f"ceil(archived {name} {archived} / {list_page}) {archived_note}"))
         listed = counts[f"{name}_live"] + archived
@@ -70,14 +70,21 @@ def hubspot_minimums(counts: dict[str, int], changes: dict | None) -> list[Strea
     return minimums
 
 
-_SEARCH_COMPLETION = {
-    "contacts": ("batch reads with history", CONTACTS_WITH_HISTORY_PAGE),
-    "deals": ("association batch reads", ASSOCIATIONS_BATCH),
-}
+_SEARCH_COMPLETION = {"contacts": ("batch reads with history", CONTACTS_WITH_HISTORY_PAGE)}
 
 
-def _incremental_hubspot(name: str, changed: int) -> StreamMinimum:
-    """Search finds the changed records but returns neither history nor associations: one more read each."""
+def _incremental_hubspot(name: str, changed: int, live: int) -> StreamMinimum:
+    """Search finds the changed records but returns neither history nor associations: one more read each.
+
+    Deals: an association can be added without moving the deal's modification date, so every live deal's
+    associations are read each run anyway (batches of 1,000); those reads cover the changed deals too.
+    """
+    if name == "deals":
+        return StreamMinimum(
+            "hubspot.deals", changed, pages(changed, SEARCH_PAGE) + pages(live, ASSOCIATIONS_BATCH),
+            f"changed live deals {changed}: ceil(/{SEARCH_PAGE}) search + live deals {live}: "
+            f"ceil(/{ASSOCIATIONS_BATCH}) association batch reads",
+        )
     label, size = _SEARCH_COMPLETION[name]
     return StreamMinimum(
         f"hubspot.{name}", changed, pages(changed, SEARCH_PAGE) + ceil(changed / size),
@@ -111,7 +118,9 @@ def endpoint(method: str, path: str) -> str:
         return "properties"
     if path.startswith("/crm/v3/pipelines/"):
         return "pipelines"
-    if path.startswith("/crm/v4/associations/"):
+    if path.startswith("/account-info/"):
+        return "account"
+    if path.startswith(("/crm/v4/associations/", "/crm/v4/objects/")):
         return "associations"
     if path.endswith("/search"):
         return "search"
@@ -122,7 +131,7 @@ def endpoint(method: str, path: str) -> str:
     return f"{method} {path}"
 
 
-NO_RECORD_ENDPOINTS = ("login", "describe", "properties")
+NO_RECORD_ENDPOINTS = ("login", "describe", "properties", "account")
 
 
 def overhead_calls(by_endpoint: Counter[str], full_load: bool) -> int:

@@ -147,6 +147,24 @@ class RawStore:
             [json.dumps(ids)],
         ).fetchall()
 
+    def live_json(self, table: str, path: str) -> dict[str, str | None]:
+        """{key: the JSON at ``path`` of the payload, as text} of every live row (by the one-column key)."""
+        spec = RAW_TABLES[table]
+        (key,) = spec.key
+        rows = self.connection.execute(
+            f"SELECT {key}, json_extract(payload, ?)::VARCHAR FROM {table} WHERE {spec.live_rows}", [path]
+        ).fetchall()
+        return dict(rows)
+
+    def payloads(self, table: str, ids: list[str]) -> list[dict]:
+        """The stored payloads of the rows among ``ids`` (by the one-column key)."""
+        (key,) = RAW_TABLES[table].key
+        rows = self.connection.execute(
+            f"SELECT payload FROM {table} WHERE {key} IN (SELECT unnest(from_json(?, '[\"VARCHAR\"]')))",
+            [json.dumps(ids)],
+        ).fetchall()
+        return [json.loads(payload) for (payload,) in rows]
+
     def parents_out_of_step(self, child_table: str, parent_key: str, parent_table: str) -> list[str]:
         """Parents whose deletion flag disagrees with their stored children's and that were stored after them."""
         return [row[0] for row in self.connection.execute(

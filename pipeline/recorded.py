@@ -52,9 +52,6 @@ class FixtureServer(ConfigurableResource):
                 )
         return self._api
 
-    def origin(self) -> str:
-        return f"fixture dataset {Path(self.dataset_dir).resolve()}"
-
 
 class RecordedHubSpot(HubSpotSource):
     """HubSpot as recorded in a fixture dataset (KPI_FIXTURES_DIR)."""
@@ -64,9 +61,6 @@ class RecordedHubSpot(HubSpotSource):
     def connector_settings(self) -> HubSpotSettings:
         return connector_settings.hubspot_settings(self.fixtures.api(), **self.sync_options())
 
-    def origin(self) -> str:
-        return self.fixtures.origin()
-
 
 class RecordedSalesforce(SalesforceSource):
     """Salesforce as recorded in a fixture dataset (KPI_FIXTURES_DIR)."""
@@ -75,6 +69,3 @@ class RecordedSalesforce(SalesforceSource):
 
     def connector_settings(self) -> SalesforceSettings:
         return connector_settings.salesforce_settings(self.fixtures.api(), **self.sync_options())
-
-    def origin(self) -> str:
-        return self.fixtures.origin()

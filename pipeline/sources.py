@@ -1,8 +1,9 @@
 """The two sources as the raw assets use them: one interface each, a live implementation here.
 
-An asset asks its source resource for the connector settings and for the origin the warehouse is tied
-to; whether the settings reach the real service or the recorded fixtures is decided once, where the
-resources are bound (pipeline/definitions.py). The recorded implementations are in pipeline/recorded.py.
+An asset asks its source resource for the connector settings (the connectors claim the origin the
+warehouse is tied to themselves: the portal, the org); whether the settings reach the real service or
+the recorded fixtures is decided once, where the resources are bound (pipeline/definitions.py). The
+recorded implementations are in pipeline/recorded.py.
 """
 
 from __future__ import annotations
@@ -16,25 +17,19 @@ from connectors.hubspot import HubSpotSettings
 from connectors.salesforce import SalesforceSettings
 from connectors.salesforce.settings import client_credentials_refused_at, my_domain_needed
 
-HUBSPOT_DEFAULT_HOST = "https://api.hubapi.com"
-
 
 class MissingCredential(ValueError):
     """Live mode, but a source's credential is missing or unusable: the message names the environment variable."""
 
 
 class SourceResource(ConfigurableResource, ABC):
-    """A source as a raw asset uses it: the connector's settings, and the origin the warehouse is tied to."""
+    """A source as a raw asset uses it: the connector's settings."""
 
     overlap_minutes: int = 10
     max_retries: int = 5
 
     @abstractmethod
     def connector_settings(self) -> HubSpotSettings | SalesforceSettings: ...
-
-    @abstractmethod
-    def origin(self) -> str:
-        """What the warehouse's data of this source comes from; a warehouse never mixes two origins."""
 
     def sync_options(self) -> dict:
         return {"overlap": timedelta(minutes=self.overlap_minutes), "max_retries": self.max_retries}
@@ -68,9 +63,6 @@ class LiveHubSpot(HubSpotSource):
         if not self.access_token:
             raise MissingCredential("HubSpot: set HUBSPOT_ACCESS_TOKEN (a private app access token)")
         return HubSpotSettings(access_token=self.access_token, base_url=self.base_url, **self.sync_options())
-
-    def origin(self) -> str:
-        return f"HubSpot {self.base_url or HUBSPOT_DEFAULT_HOST}"
 
 
 class SalesforceSource(SourceResource):
@@ -118,6 +110,3 @@ class LiveSalesforce(SalesforceSource):
             login_url=self.login_url,
             **self.sync_options(),
         )
-
-    def origin(self) -> str:
-        return f"Salesforce {self.login_url} as {self.username or self.client_id}"

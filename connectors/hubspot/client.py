@@ -84,8 +84,9 @@ class HubSpotClient:
             ),
         )
 
-    def associations(self, stream: str, from_type: str, to_type: str, ids: list[str]) -> dict:
-        body = {"inputs": [{"id": record_id} for record_id in ids]}
+    def associations(self, stream: str, from_type: str, to_type: str, inputs: list[dict]) -> dict:
+        """v4 batch read; each input is ``{"id": …}``, or ``{"id": …, "after": …}`` for a further page."""
+        body = {"inputs": inputs}
         return self._call(
             stream,
             lambda: self._associations.get_page(
@@ -102,6 +103,21 @@ class HubSpotClient:
     def property_definitions(self, stream: str, object_type: str) -> dict:
         return self._call(
             stream, lambda: self._properties.get_all(object_type, archived=False, **self._options)
+        )
+
+    def account_details(self, stream: str) -> dict:
+        """GET /account-info/v3/details (the portal id among others): the client has no wrapper for it, so
+        it goes through one API package's own request machinery (same pool, token, CA and timeout)."""
+        api_client = self._properties.api_client
+        return self._call(
+            stream,
+            lambda: api_client.call_api(
+                "/account-info/v3/details",
+                "GET",
+                header_params={"Accept": "application/json"},
+                auth_settings=["oauth2"],
+                **self._options,
+            ),
         )
 
     def _call(self, stream: str, request: Callable[[], urllib3.BaseHTTPResponse]) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from connectors.hubspot import shaping
+from connectors.hubspot import associations, shaping
 from connectors.hubspot.stream_run import StreamRun, synced_now
 from connectors.raw_schema import HUBSPOT_CONTACTS, HUBSPOT_DEALS, HUBSPOT_LIFECYCLE_HISTORY
 
@@ -68,13 +68,8 @@ def complete_search_results(
     if not found:
         return []
     if kind is DEALS:
-        ids = [str(record["id"]) for record in found]
-        body = run.client.associations(run.name, "deals", "contacts", ids)
-        links = {str(result["from"]["id"]): result.get("to", []) for result in body.get("results", [])}
-        return [
-            shaping.with_v4_associations(record, "contacts", links.get(str(record["id"]), []))
-            for record in found
-        ]
+        links = associations.contact_links(run, [str(record["id"]) for record in found])
+        return [shaping.with_v4_associations(record, "contacts", links[str(record["id"])]) for record in found]
     records = []
     for start in range(0, len(found), BATCH_READ_SIZE):
         chunk = found[start : start + BATCH_READ_SIZE]

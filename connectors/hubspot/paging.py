@@ -4,12 +4,18 @@ Search sorts on one property only and returns records that share a timestamp in 
 offset paging (``after``) both shifts when records change mid-sync and stops at 10,000 results. So no
 offset is ever used: every page is a fresh query from the position reached so far.
 
-* Range step: ``modified >= since`` sorted ascending, one page. If the page is not full it holds
-  everything that is left. If it is full, every record older than the page's newest timestamp is
-  complete (all of that timestamp's records sort before the newest), so those are stored and the next
-  step starts at the newest timestamp. A full page that shares one timestamp switches to tie steps.
-* Tie step: ``modified == ts and hs_object_id > last id`` sorted by id, until a short page; then the
-  range resumes at ``ts + 1 ms`` (HubSpot timestamps have millisecond resolution).
+* Range step: ``modified >= since`` sorted ascending, one page. A page without ``paging.next`` holds
+  everything that is left. Otherwise every record older than the page's newest timestamp is complete
+  (all of that timestamp's records sort before the newest), so those are stored and the next step
+  starts at the newest timestamp. Such a page that shares one timestamp switches to tie steps.
+* Tie step: ``modified == ts and hs_object_id > last id`` sorted by id, until a page without
+  ``paging.next``; then the range resumes at ``ts + 1 ms`` (HubSpot timestamps have millisecond
+  resolution).
+
+Only the absence of ``paging.next`` ends a step, never a page shorter than the limit: HubSpot may return
+a short page that still has a next cursor (the hypothesis Airbyte's source-hubspot works on,
+unit_tests/test_crm_search_pagination_boundaries.py, PR 80745). Each page is a prefix of the sort order,
+so the keyset position is still exact after a short page.
 """
 
 from __future__ import annotations
@@ -75,14 +81,20 @@ def high_water_body(modified_property: str) -> dict:
     }
 
 
-def next_step(position: SearchPosition, results: list[dict], modified_property: str) -> SearchStep:
-    full = len(results) >= SEARCH_PAGE_SIZE
+def has_next_page(body: dict) -> bool:
+    return bool(((body.get("paging") or {}).get("next") or {}).get("after"))
+
+
+def next_step(position: SearchPosition, results: list[dict], modified_property: str, more: bool) -> SearchStep:
+    """``more``: the page came with ``paging.next``. An empty page ends its step whatever it says, since
+    a keyset position cannot move past nothing."""
+    last_page = not more or not results
     if position.tie_after_id is not None:
-        if not full:
+        if last_page:
             return SearchStep(results, SearchPosition(position.since_ms + 1))
         last_id = max(int(record["id"]) for record in results)
         return SearchStep(results, SearchPosition(position.since_ms, last_id))
-    if not full:
+    if last_page:
         return SearchStep(results, None)
     stamps = [modified_ms(record, modified_property) for record in results]
     newest = max(stamps)

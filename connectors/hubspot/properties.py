@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from connectors.errors import SourceRejected
 
@@ -18,6 +19,7 @@ CONTACT_PROPERTIES = (
     "hs_analytics_source",
     "lead_intent",
     "salesforceleadid",
+    "salesforcecontactid",
     "hubspot_owner_id",
     # The ids merged into a survivor (shaping.merged_object_ids); HubSpot leaves out one a portal lacks.
     "hs_merged_object_ids",
@@ -35,12 +37,18 @@ DEAL_PROPERTIES = (
     "hs_is_closed_won",
     "hubspot_owner_id",
     "deal_currency_code",
+    "hs_analytics_source",  # the deal's own original source: its channel
 )
-# Asked for only when the portal defines it (a Salesforce-integration property).
-OPTIONAL_DEAL_PROPERTIES = ("salesforceopportunityid",)
+# Where the HubSpot-Salesforce integration keeps the id of the opportunity a deal mirrors.
+DEFAULT_MIRROR_PROPERTY = "hs_salesforceopportunityid"
+MIRROR_PROPERTY_KEY = "kpi.yaml warehouse.deals.hubspot_mirror_property"
 
-# Stage ids may be custom numeric ids, so the names are discovered, never listed.
-STAGE_DATE_PROPERTY = re.compile(r"^(hs_v2_date_(entered|exited)_.+|hs_lifecyclestage_.+_date)$")
+# Stage ids may be custom numeric ids, so the names are discovered, never listed. Three generations of
+# HubSpot properties date a stage: hs_v2_date_entered_* (current), hs_date_entered_* (portals from before
+# the v2 properties, as in a real 2022 schema) and hs_lifecyclestage_*_date.
+STAGE_DATE_PROPERTY = re.compile(
+    r"^(hs_v2_date_(entered|exited)_.+|hs_date_(entered|exited)_.+|hs_lifecyclestage_.+_date)$"
+)
 
 
 # The setting (and the env var the pipeline reads it from) that names each object's extra properties.
@@ -60,17 +68,54 @@ def contact_properties(defined: list[str], extras: tuple[str, ...]) -> list[str]
     return list(dict.fromkeys([*CONTACT_PROPERTIES, *stage_dates, *extras]))
 
 
-def deal_properties(defined: list[str], extras: tuple[str, ...]) -> list[str]:
-    optional = [name for name in OPTIONAL_DEAL_PROPERTIES if name in set(defined)]
+def deal_properties(defined: list[str], extras: tuple[str, ...], mirror: MirrorProperty) -> list[str]:
+    optional = [mirror.name] if mirror.name is not None and mirror.name in set(defined) else []
     return list(dict.fromkeys([*DEAL_PROPERTIES, *optional, *extras]))
 
 
-def requested(stream: str, object_type: str, definitions: dict, extras: tuple[str, ...]) -> list[str]:
+@dataclass(frozen=True)
+class MirrorProperty:
+    """The deal property marking deals mirrored from Salesforce; ``required`` when configured explicitly."""
+
+    name: str | None = DEFAULT_MIRROR_PROPERTY
+    required: bool = False
+
+
+def requested(
+    stream: str,
+    object_type: str,
+    definitions: dict,
+    extras: tuple[str, ...],
+    mirror: MirrorProperty = MirrorProperty(),
+) -> list[str]:
     """The properties to ask for, given the portal's definitions (GET /crm/v3/properties/{object})."""
     defined = defined_names(definitions)
     check_extras(stream, object_type, extras, defined)
-    choose = contact_properties if object_type == "contacts" else deal_properties
-    return choose(defined, extras)
+    if object_type == "contacts":
+        return contact_properties(defined, extras)
+    check_mirror(stream, mirror, defined)
+    return deal_properties(defined, extras, mirror)
+
+
+def check_mirror(stream: str, mirror: MirrorProperty, defined: list[str]) -> None:
+    """A configured mirror property the portal lacks would count every mirrored deal twice, silently.
+
+    The default one may be missing: a portal without the Salesforce integration has no mirrors.
+    """
+    if not mirror.required or mirror.name is None or mirror.name in set(defined):
+        return
+    candidates = sorted(name for name in defined if "salesforce" in name.lower())
+    found = (
+        f"its deal properties with 'salesforce' in their name are: {', '.join(candidates)}"
+        if candidates
+        else "it defines no deal property with 'salesforce' in its name"
+    )
+    raise SourceRejected(
+        f"HubSpot {stream}: {MIRROR_PROPERTY_KEY} names the deal property {mirror.name!r}, which this "
+        f"portal does not define, so mirrored deals could not be told apart and would count twice; {found}. "
+        "Set the key to the property the HubSpot-Salesforce integration fills, or to null when HubSpot deals "
+        "are not synced from Salesforce"
+    )
 
 
 def check_extras(stream: str, object_type: str, extras: tuple[str, ...], defined: list[str]) -> None:

@@ -56,7 +56,7 @@ def is_retryable(failure: HttpFailure) -> bool:
 def fatal_error(failure: HttpFailure, stream: str) -> SyncError | None:
     """The error that must end the sync at once, or None when the failure may be retried."""
     fields = failure.error_fields()
-    if failure.status == 429 and fields.get("policyName") == "DAILY":
+    if failure.status == 429 and _is_daily_limit(fields):
         return ApiLimitExceeded(
             f"HubSpot daily API limit reached while syncing {stream} ({fields.get('message', '')}); "
             "data stored before this call is kept, re-run after the limit resets"
@@ -74,6 +74,13 @@ def fatal_error(failure: HttpFailure, stream: str) -> SyncError | None:
     if not is_retryable(failure):
         return SyncError(f"HubSpot rejected a request while syncing {stream}: {failure.describe()}")
     return None
+
+
+def _is_daily_limit(fields: dict) -> bool:
+    """Only the daily limit is final. Real bodies differ: the documented one names policyName DAILY; a
+    real search 429 has neither policyName nor errorType (grouparoo's recordings), so the message decides."""
+    message = fields.get("message")
+    return fields.get("policyName") == "DAILY" or (isinstance(message, str) and "daily limit" in message.lower())
 
 
 def _remedy(failure: HttpFailure) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from connectors.hubspot.properties import DEFAULT_MIRROR_PROPERTY
+
 
 @dataclass(frozen=True)
 class HubSpotSettings:
@@ -21,6 +23,10 @@ class HubSpotSettings:
     extra_deal_properties: tuple[str, ...] = ()
     # How often the id sweep looks for records deleted without a trace (GDPR, permanent): 0 = every run.
     deletion_sweep_interval: timedelta = timedelta(0)
+    # The deal property naming the Salesforce opportunity a deal mirrors (None: no mirrors), and whether it
+    # was configured explicitly (kpi.yaml), in which case the portal must define it.
+    mirror_property: str | None = DEFAULT_MIRROR_PROPERTY
+    mirror_property_explicit: bool = False
 
     def __post_init__(self) -> None:
         if not self.access_token:

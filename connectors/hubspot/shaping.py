@@ -166,8 +166,8 @@ def pipeline_stage_rows(stream: str, body: dict, synced_at: datetime) -> list[di
 def with_v4_associations(deal: dict, to_type: str, links: list[dict]) -> dict:
     """The deal as the list endpoint returns it with ``associations=<to_type>`` (search returns none)."""
     results = [{"id": str(link["toObjectId"]), "type": _v3_type(link)} for link in links]
-    if not results:
-        return deal
+    if not results:  # the list endpoint leaves out an empty association collection
+        return {key: value for key, value in deal.items() if key != "associations"}
     return deal | {"associations": {to_type: {"results": results}}}
 
 

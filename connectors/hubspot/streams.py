@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from connectors.hubspot import paging, shaping
+from connectors.hubspot import associations, paging, shaping
 from connectors.hubspot.objects import DEALS, ObjectKind, complete_search_results, store_records
 from connectors.hubspot.stream_run import StreamRun, synced_now
 from connectors.raw_schema import HUBSPOT_PIPELINE_STAGES
@@ -26,6 +26,8 @@ def full_load(run: StreamRun, kind: ObjectKind, properties: list[str], overlap: 
         body = run.client.list_page(run.name, kind.object_type, after=after, **kind.list_query(properties))
         after = ((body.get("paging") or {}).get("next") or {}).get("after")
         results = body.get("results", [])
+        if kind is DEALS:
+            results = associations.with_all_contacts(run, results)
         run.report.fetched += len(results)
         done = after is None
         cursor = (
@@ -51,8 +53,8 @@ def incremental(run: StreamRun, kind: ObjectKind, properties: list[str], overlap
     search_properties = properties if kind is DEALS else [kind.modified_property]
     while position is not None:
         body = paging.search_body(position, kind.modified_property, search_properties)
-        results = run.client.search(run.name, kind.object_type, body).get("results", [])
-        step = paging.next_step(position, results, kind.modified_property)
+        page = run.client.search(run.name, kind.object_type, body)
+        step = paging.next_step(position, page.get("results", []), kind.modified_property, paging.has_next_page(page))
         run.report.fetched += len(step.store)
         stamps = [paging.modified_ms(record, kind.modified_property) for record in step.store]
         if stamps:
@@ -64,6 +66,8 @@ def incremental(run: StreamRun, kind: ObjectKind, properties: list[str], overlap
             else paging.in_progress_cursor(run_since_ms, position, newest_ms)
         )
         store_records(run, kind, complete_search_results(run, kind, step.store, properties), cursor)
+    if kind is DEALS:
+        associations.refresh_live_deals(run)
 
 
 def sync_archived(run: StreamRun, kind: ObjectKind, properties: list[str]) -> None:

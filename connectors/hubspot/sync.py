@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from connectors.errors import RecordShapeError
 from connectors.hubspot import properties, streams, sweep
 from connectors.hubspot.client import HubSpotClient
 from connectors.hubspot.objects import CONTACTS, DEALS
@@ -23,6 +24,15 @@ STREAMS = (
     "hubspot.archived_deals",
     "hubspot.deal_ids",
 )
+# The streams that ask for an object's properties, and which object's.
+PROPERTY_STREAMS = {
+    "hubspot.contacts": "contacts",
+    "hubspot.archived_contacts": "contacts",
+    "hubspot.deals": "deals",
+    "hubspot.archived_deals": "deals",
+}
+# The calls before the first stream (account details, property definitions): reported under this name.
+ACCOUNT_STREAM = "hubspot.account"
 
 
 def sync_hubspot(
@@ -30,17 +40,34 @@ def sync_hubspot(
     store: RawStore,
     streams: Iterable[str] | None = None,
 ) -> dict[str, SyncReport]:
-    """Run the streams (all by default) in a fixed order; a SyncError stops the sync, committed pages stay."""
+    """Run the streams (all by default) in a fixed order; a SyncError stops the sync, committed pages stay.
+
+    Before the first stream, the warehouse is tied to the portal, and the properties to ask for are
+    checked against the portal's definitions: a refused setting stores nothing. The calls this takes are
+    reported under ACCOUNT_STREAM.
+    """
     selected = _selected(streams)
     client = HubSpotClient(settings)
-    runners = _runners(settings, client)
-    reports = {}
+    setup = StreamRun(ACCOUNT_STREAM, client, store)
+    claim_portal(client, store)
+    runners = _runners(settings, _chosen_properties(settings, client, selected))
+    reports = {ACCOUNT_STREAM: setup.finish()}
     for name in STREAMS:
         if name in selected:
             run = StreamRun(name, client, store)
             runners[name](run)
             reports[name] = run.finish()
     return reports
+
+
+def claim_portal(client: HubSpotClient, store: RawStore) -> None:
+    """A warehouse holds one portal's data: its cursors mean nothing for another portal."""
+    portal_id = client.account_details(ACCOUNT_STREAM).get("portalId")
+    if not isinstance(portal_id, int) or isinstance(portal_id, bool):
+        raise RecordShapeError(
+            f"HubSpot {ACCOUNT_STREAM}: GET /account-info/v3/details has no integer 'portalId': {portal_id!r}"
+        )
+    store.claim_origin("hubspot", f"HubSpot portal {portal_id}")
 
 
 def _selected(names: Iterable[str] | None) -> set[str]:
@@ -51,29 +78,28 @@ def _selected(names: Iterable[str] | None) -> set[str]:
     return selected
 
 
-def _runners(settings: HubSpotSettings, client: HubSpotClient) -> dict[str, Callable[[StreamRun], None]]:
+def _chosen_properties(settings: HubSpotSettings, client: HubSpotClient, selected: set[str]) -> dict[str, list[str]]:
+    """One definitions call per object and sync: the live and the archived stream ask for the same."""
     extras = {"contacts": settings.extra_contact_properties, "deals": settings.extra_deal_properties}
+    mirror = properties.MirrorProperty(settings.mirror_property, settings.mirror_property_explicit)
     chosen: dict[str, list[str]] = {}
+    for stream in STREAMS:
+        object_type = PROPERTY_STREAMS.get(stream)
+        if stream in selected and object_type is not None and object_type not in chosen:
+            definitions = client.property_definitions(stream, object_type)
+            chosen[object_type] = properties.requested(
+                stream, object_type, definitions, extras[object_type], mirror
+            )
+    return chosen
 
-    def properties_of(run: StreamRun, object_type: str) -> list[str]:
-        """One definitions call per object and sync: the live and the archived stream ask for the same."""
-        if object_type not in chosen:
-            definitions = client.property_definitions(run.name, object_type)
-            chosen[object_type] = properties.requested(run.name, object_type, definitions, extras[object_type])
-        return chosen[object_type]
 
+def _runners(settings: HubSpotSettings, chosen: dict[str, list[str]]) -> dict[str, Callable[[StreamRun], None]]:
     return {
         "hubspot.deal_pipelines": streams.sync_pipelines,
-        "hubspot.contacts": lambda run: streams.sync_object(
-            run, CONTACTS, properties_of(run, "contacts"), settings.overlap
-        ),
-        "hubspot.archived_contacts": lambda run: streams.sync_archived(
-            run, CONTACTS, properties_of(run, "contacts")
-        ),
+        "hubspot.contacts": lambda run: streams.sync_object(run, CONTACTS, chosen["contacts"], settings.overlap),
+        "hubspot.archived_contacts": lambda run: streams.sync_archived(run, CONTACTS, chosen["contacts"]),
         "hubspot.contact_ids": lambda run: sweep.sync_deletion_sweep(run, CONTACTS, settings.deletion_sweep_interval),
-        "hubspot.deals": lambda run: streams.sync_object(
-            run, DEALS, properties_of(run, "deals"), settings.overlap
-        ),
-        "hubspot.archived_deals": lambda run: streams.sync_archived(run, DEALS, properties_of(run, "deals")),
+        "hubspot.deals": lambda run: streams.sync_object(run, DEALS, chosen["deals"], settings.overlap),
+        "hubspot.archived_deals": lambda run: streams.sync_archived(run, DEALS, chosen["deals"]),
         "hubspot.deal_ids": lambda run: sweep.sync_deletion_sweep(run, DEALS, settings.deletion_sweep_interval),
     }

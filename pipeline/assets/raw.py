@@ -6,7 +6,7 @@ against the source's own totals (asset checks).
 
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -33,7 +33,7 @@ from connectors.raw_schema import RAW_TABLES, RawTable, tables_in
 from connectors.raw_store import OriginMismatch, RawStore, StoreOutOfMemory
 from connectors.salesforce.totals import source_totals as salesforce_totals
 from connectors.sync_report import SyncReport
-from pipeline.resources import WarehouseResource
+from pipeline.resources import KpiConfigResource, WarehouseResource
 from pipeline.sources import HubSpotSource, MissingCredential, SalesforceSource, SourceResource
 
 OWNERS = ["team:marketing-ops"]
@@ -136,6 +136,8 @@ class SourceSync:
     resource: SourceResource
     sync: Callable[[Any, RawStore, list[str]], dict[str, SyncReport]]
     totals: Callable[[Any, list[str]], dict[str, int]]
+    # What kpi.yaml adds to the resource's connector settings (the connector claims the origin itself).
+    configured: Callable[[Any], Any] = lambda settings: settings
 
 
 def _materialize(context: AssetExecutionContext, duckdb: WarehouseResource, source: SourceSync):
@@ -145,7 +147,7 @@ def _materialize(context: AssetExecutionContext, duckdb: WarehouseResource, sour
     with closing(duckdb.connect_for_sync()) as connection:
         store = RawStore(connection)
         try:
-            settings = source.resource.connector_settings()
+            settings = source.configured(source.resource.connector_settings())
             reports = source.sync(settings, store, streams)
         except FINAL_ERRORS as error:
             raise Failure(str(error), allow_retries=False) from error
@@ -176,9 +178,22 @@ def _materialize(context: AssetExecutionContext, duckdb: WarehouseResource, sour
     retry_policy=SOURCE_RETRY,
     name="hubspot_raw",
 )
-def hubspot_raw(context: AssetExecutionContext, hubspot: HubSpotSource, duckdb: WarehouseResource):
+def hubspot_raw(
+    context: AssetExecutionContext, hubspot: HubSpotSource, duckdb: WarehouseResource, kpi_config: KpiConfigResource
+):
     """Sync HubSpot contacts (with lifecycle history), deals and deal pipelines into raw_hubspot."""
-    source = SourceSync("hubspot", hubspot, hubspot_connector.sync_hubspot, hubspot_totals)
+    deals = kpi_config.load().config.warehouse.deals
+    source = SourceSync(
+        "hubspot",
+        hubspot,
+        hubspot_connector.sync_hubspot,
+        hubspot_totals,
+        lambda settings: replace(
+            settings,
+            mirror_property=deals.mirror_property,
+            mirror_property_explicit=deals.mirror_property_is_explicit,
+        ),
+    )
     yield from _materialize(context, duckdb, source)
 
 

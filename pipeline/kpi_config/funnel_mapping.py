@@ -42,6 +42,11 @@ Statuses = _distinct(NonBlankText, 1)
 DealSources = _distinct(Literal["salesforce", "hubspot"], 1)
 PipelineIds = _distinct(NonBlankText, 1)
 
+# Where the HubSpot-Salesforce integration writes the opportunity id of a deal it mirrors (HubSpot's
+# integration property; there is no evidence of a bare `salesforceopportunityid`).
+DEFAULT_MIRROR_PROPERTY = "hs_salesforceopportunityid"
+MIRROR_PROPERTY_KEY = "warehouse.deals.hubspot_mirror_property"
+
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -67,13 +72,14 @@ class DealScope(_Section):
 
     sources: DealSources = ("salesforce", "hubspot")
     hubspot_pipelines: PipelineIds | None = None
-    hubspot_mirror_property: HubspotPropertyName | None = None
+    hubspot_mirror_property: HubspotPropertyName | None = DEFAULT_MIRROR_PROPERTY
 
     @field_validator("hubspot_mirror_property")
     @classmethod
     def _mirrors_need_salesforce(cls, value: str | None, info: ValidationInfo) -> str | None:
         # A mirror is dropped only because its Salesforce opportunity counts instead; without Salesforce
         # deals the mirror would be counted nowhere. Invalid `sources` are reported on their own key.
+        # Runs on explicit values only: the default simply does not apply without Salesforce deals.
         sources = info.data.get("sources")
         if value is not None and sources is not None and "salesforce" not in sources:
             raise ValueError(
@@ -81,6 +87,16 @@ class DealScope(_Section):
                 f"include 'salesforce' (it is {list(sources)}); set it to null to keep every HubSpot deal"
             )
         return value
+
+    @property
+    def mirror_property(self) -> str | None:
+        """The property marking mirrored deals, None when no deal is dropped as a mirror."""
+        return self.hubspot_mirror_property if "salesforce" in self.sources else None
+
+    @property
+    def mirror_property_is_explicit(self) -> bool:
+        """Set in kpi.yaml (the portal must then define it), rather than the default."""
+        return "hubspot_mirror_property" in self.model_fields_set
 
 
 class FunnelMapping(_Section):
@@ -105,5 +121,5 @@ def dbt_vars(config: KpiConfig, as_of: datetime) -> dict:
         "salesforce_sql_statuses": list(warehouse.salesforce.sql_statuses),
         "deal_sources": list(warehouse.deals.sources),
         "hubspot_deal_pipelines": None if pipelines is None else list(pipelines),
-        "hubspot_deal_mirror_property": warehouse.deals.hubspot_mirror_property,
+        "hubspot_deal_mirror_property": warehouse.deals.mirror_property,
     }

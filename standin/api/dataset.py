@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from standin.api import account_ids
 from standin.api.dataset_files import (
     DatasetError,
     check_deleted_record,
@@ -52,6 +53,7 @@ class Dataset:
     salesforce: dict[str, list[dict]] = field(default_factory=dict)  # SObject name -> records
     # SObject name -> what getDeleted reports: {"id", "deletedDate"} of records purged or in the recycle bin
     salesforce_deleted: dict[str, list[dict]] = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)  # manifest.json as read (ids of the portal and the org)
     _version: int = field(default=0, init=False, repr=False)
     _derived: dict[str, tuple[tuple, Any]] = field(default_factory=dict, init=False, repr=False)
     _derived_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -77,14 +79,28 @@ class Dataset:
         sizes += [(name, len(records)) for name, records in self.salesforce.items()]
         return self._version, tuple(sizes), id(self.hubspot_pipelines)
 
+    @property
+    def hubspot_portal_id(self) -> int:
+        return account_ids.portal_id(self.root, self.manifest)
+
+    @property
+    def salesforce_organization_id(self) -> str:
+        return account_ids.organization_id(self.root, self.manifest)
+
     @staticmethod
-    def read_recorded_at(root: str | Path) -> datetime:
+    def read_manifest(root: str | Path) -> dict:
         manifest_path = Path(root) / "manifest.json"
         if not manifest_path.is_file():
             raise DatasetError(f"{manifest_path}: missing (a dataset needs manifest.json with recorded_at)")
         manifest = read_json_file(manifest_path)
         if not isinstance(manifest, dict) or "recorded_at" not in manifest:
             raise DatasetError(f"{manifest_path}: key 'recorded_at' is missing")
+        return manifest
+
+    @staticmethod
+    def read_recorded_at(root: str | Path) -> datetime:
+        manifest_path = Path(root) / "manifest.json"
+        manifest = Dataset.read_manifest(root)
         recorded_at = manifest["recorded_at"]
         try:
             return parse_utc(recorded_at)
@@ -96,7 +112,9 @@ class Dataset:
     @classmethod
     def load(cls, root: str | Path) -> Dataset:
         root = Path(root)
-        dataset = cls(root=root, recorded_at=cls.read_recorded_at(root))
+        manifest = cls.read_manifest(root)
+        account_ids.check(root, manifest)
+        dataset = cls(root=root, recorded_at=cls.read_recorded_at(root), manifest=manifest)
         for source, name, path in dataset_files(root):
             if path.suffix == ".json":
                 dataset.hubspot_pipelines = _pipelines(path)

@@ -10,6 +10,7 @@ from standin.api.messages import Request, Response, json_response
 
 FAULT_KINDS = (
     "rate_limit",
+    "secondly_limit",  # the body real search sends (no policyName, no Retry-After); HubSpot only
     "daily_limit",
     "server_error",
     "gateway_html",

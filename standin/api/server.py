@@ -1,4 +1,4 @@
-"""The fixture API server: HTTPS on 127.0.0.1, HubSpot under /crm/, Salesforce under /services/."""
+"""The fixture API server: HTTPS on 127.0.0.1, HubSpot under /crm/ and /account-info/, Salesforce under /services/."""
 
 from __future__ import annotations
 
@@ -33,6 +33,10 @@ logger = logging.getLogger(__name__)
 
 HANDSHAKE_TIMEOUT_SECONDS = 10
 IDLE_CONNECTION_TIMEOUT_SECONDS = 120
+HUBSPOT_PATHS = ("/crm/", "/account-info/")
+# HubSpot's page of embedded associations (changelog "Announcing a change to how v3 CRM APIs return
+# association data": more than 100 come with paging; hubspot-api-nodejs issue 29).
+ASSOCIATION_PAGE_SIZE = 100
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,7 +72,21 @@ def _as_dataset(dataset: Dataset | str | Path) -> Dataset:
 class FixtureAPI:
     """Serves one dataset to the real HubSpot and Salesforce clients; use as a context manager."""
 
-    def __init__(self, dataset: Dataset | str | Path, port: int = 0):
+    def __init__(
+        self,
+        dataset: Dataset | str | Path,
+        port: int = 0,
+        association_page_size: int = ASSOCIATION_PAGE_SIZE,
+        search_page_cap: int | None = None,
+    ):
+        """``association_page_size``: associations per record in a v3 object response and per input of a v4
+        batch read before ``paging.next``. ``search_page_cap``: when set, a search page holds at most this
+        many results yet still offers ``paging.next`` when more match (the short pages with a next cursor
+        that Airbyte's source-hubspot guards against, PR 80745). Both may be changed while serving."""
+        if association_page_size < 1 or (search_page_cap is not None and search_page_cap < 1):
+            raise ValueError("association_page_size and search_page_cap must be at least 1")
+        self.association_page_size = association_page_size
+        self.search_page_cap = search_page_cap
         self.credentials = FixtureCredentials.generate()
         self.faults = FaultPlan()
         self.hubspot = HubSpotAPI(self)
@@ -146,6 +164,8 @@ class FixtureAPI:
             self._expire_credentials(is_salesforce)
         elif fault is not None and is_salesforce:
             return salesforce_fault_response(fault)
+        elif fault is not None and fault.kind == "secondly_limit":
+            return self.hubspot.secondly_limited()
         elif fault is not None and fault.kind in ("rate_limit", "daily_limit"):
             policy = "DAILY" if fault.kind == "daily_limit" else "TEN_SECONDLY_ROLLING"
             return self.hubspot.rate_limited(policy, fault.retry_after)
@@ -153,7 +173,7 @@ class FixtureAPI:
             return hubspot_fault_response(fault)
         if is_salesforce:
             return self.salesforce.handle(request)
-        if request.path.startswith("/crm/"):
+        if request.path.startswith(HUBSPOT_PATHS):
             return self.hubspot.handle(request)
         return error_response(404, "OBJECT_NOT_FOUND", f"No API is served under {request.path}")
 

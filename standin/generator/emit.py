@@ -162,4 +162,5 @@ class RecordEmitter:
         if plan is None or (opportunity_id is not None and rng.random() >= MIRRORED_DEAL_RATE):
             return
         self.sink.add("deals", hubspot_records.deal(
-            rng, plan, self.ids.hubspot("deals"), contact_id, owner, self.horizon, opportunity_id))
+            rng, plan, self.ids.hubspot("deals"), contact_id, owner, self.horizon, person.hubspot_source,
+            opportunity_id))

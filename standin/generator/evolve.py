@@ -12,7 +12,7 @@ import random
 import shutil
 from pathlib import Path
 
-from standin.api.salesforce.organization import served_organization_id
+from standin.api import account_ids
 from standin.generator.evolve_hubspot import evolve_hubspot
 from standin.generator.evolve_salesforce import evolve_salesforce
 from standin.generator.evolve_state import EvolvingDataset
@@ -49,10 +49,15 @@ def evolve(src_dir: str | Path, out_dir: str | Path, seed: int, days: int = 7) -
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / relative, target / relative)
     write_json(target / MANIFEST_FILE, {**manifest, "recorded_at": manifest_time(end),
-                                        "evolved": {"from": manifest["recorded_at"], "seed": seed, "days": days},
-                                        # the same org as the source, even if that one's id was derived
-                                        "salesforce": {"organizationId": served_organization_id(source)}})
+                                        **_same_accounts(source, manifest),
+                                        "evolved": {"from": manifest["recorded_at"], "seed": seed, "days": days}})
     return dataset.summary()
+
+
+def _same_accounts(source: Path, manifest: dict) -> dict:
+    """The next recording is of the same portal and org: the ids the stand-in serves for the source."""
+    return {"hubspot": {"portalId": account_ids.portal_id(source, manifest)},
+            "salesforce": {"organizationId": account_ids.organization_id(source, manifest)}}
 
 
 def _read_lines(path: Path) -> list[dict]:

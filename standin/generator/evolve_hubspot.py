@@ -6,7 +6,7 @@ from __future__ import annotations
 from standin.generator.deal_plan import DealPlan, deal_amount
 from standin.generator.evolve_merges import merge_and_delete
 from standin.generator.evolve_state import EvolvingDataset
-from standin.generator.formats import DAY, hubspot_time
+from standin.generator.formats import DAY, hubspot_time, parse_epoch
 from standin.generator.hubspot_records import HubSpotOwner, archive, deal
 from standin.generator.journey import CUSTOMER, MQL, OPPORTUNITY, SQL
 from standin.generator.lifecycle import DEAL_WORKFLOW_SOURCE, WORKFLOW_SOURCE, HistoryEntry
@@ -18,12 +18,16 @@ DEAL_WIN_RATE = 0.2
 NEW_DEAL_RATE = 0.04
 CONTACT_CHANGE_RATE = 0.04
 ARCHIVE_RATE = {"contacts": 0.01, "deals": 0.03}
+MIRROR_RATE = 0.02  # of opportunities not mirrored yet; at least one
+ASSOCIATION_RATE = 0.02  # of live deals gaining a contact; at least one
 
 
 def evolve_hubspot(dataset: EvolvingDataset, owners: list[HubSpotOwner]) -> None:
     contacts = {record["id"]: record for record in dataset.records["contacts"]}
     _move_deals(dataset, contacts)
     _open_deals(dataset, owners)
+    _mirror_opportunities(dataset, contacts, owners)
+    _associate_contacts(dataset, contacts)
     _change_contacts(dataset)
     for object_name in ("deals", "contacts"):
         live = [record for record in dataset.untouched(object_name) if not record["archived"]]
@@ -38,7 +42,7 @@ def _move_deals(dataset: EvolvingDataset, contacts: dict[str, dict]) -> None:
     pipelines = {pipeline.id: pipeline for pipeline in PIPELINES}
     movable = [record for record in dataset.records["deals"] if not record["archived"]
                and record["properties"]["hs_is_closed"] == "false"
-               and record["properties"]["salesforceopportunityid"] is None]
+               and not record["properties"].get("hs_salesforceopportunityid")]
     for record in dataset.pick(movable, DEAL_MOVE_RATE):
         properties, time = record["properties"], dataset.moment()
         pipeline = pipelines[properties["pipeline"]]
@@ -73,9 +77,49 @@ def _open_deals(dataset: EvolvingDataset, owners: list[HubSpotOwner]) -> None:
         name = f"{contact['properties']['company'] or contact['properties']['lastname'] + '様'}"
         plan = DealPlan(name=f"{name} - {rng.choice(DEAL_PRODUCTS)}", amount=deal_amount(rng), created=time,
                         stage_entries=(time,), closed_at=None, won=None, expected_close=time + 60 * DAY)
-        dataset.add("deals", deal(rng, plan, dataset.ids.hubspot("deals"), contact["id"], owner, dataset.end))
+        dataset.add("deals", deal(rng, plan, dataset.ids.hubspot("deals"), contact["id"], owner, dataset.end,
+                                  contact["properties"]["hs_analytics_source"]))
         advance_lifecycle(contact, OPPORTUNITY, time, HistoryEntry(OPPORTUNITY, time, *DEAL_WORKFLOW_SOURCE))
         dataset.mark("contacts", "modified", contact["id"])
+
+
+def _mirror_opportunities(dataset: EvolvingDataset, contacts: dict[str, dict], owners: list[HubSpotOwner]) -> None:
+    """The HubSpot-Salesforce integration copies opportunities (open or closed) into deals carrying their id."""
+    mirrored = {record["properties"].get("hs_salesforceopportunityid") for record in dataset.records["deals"]}
+    contact_of_lead = {record["properties"]["salesforceleadid"]: record for record in contacts.values()
+                       if not record["archived"] and record["properties"].get("salesforceleadid")}
+    lead_of_opportunity = {lead["ConvertedOpportunityId"]: lead["Id"] for lead in dataset.records["Lead"]
+                           if lead.get("ConvertedOpportunityId")}
+    candidates = [opportunity for opportunity in dataset.records["Opportunity"]
+                  if not opportunity["IsDeleted"] and opportunity["Id"] not in mirrored
+                  and lead_of_opportunity.get(opportunity["Id"]) in contact_of_lead]
+    by_owner_id = {owner.owner_id: owner for owner in owners}
+    for opportunity in dataset.pick(candidates, MIRROR_RATE):
+        contact = contact_of_lead[lead_of_opportunity[opportunity["Id"]]]
+        time = dataset.moment()
+        amount = opportunity["Amount"]
+        closed = opportunity["IsClosed"]
+        plan = DealPlan(name=opportunity["Name"], amount=None if amount is None else int(amount), created=time,
+                        stage_entries=(time,), won=opportunity["IsWon"] if closed else None,
+                        closed_at=parse_epoch(f"{opportunity['CloseDate']}T00:00:00Z") if closed else None,
+                        expected_close=time + 60 * DAY)
+        owner = by_owner_id.get(contact["properties"]["hubspot_owner_id"] or "", owners[0])
+        dataset.add("deals", deal(dataset.rng, plan, dataset.ids.hubspot("deals"), contact["id"], owner, dataset.end,
+                                  contact["properties"]["hs_analytics_source"], opportunity["Id"]))
+
+
+def _associate_contacts(dataset: EvolvingDataset, contacts: dict[str, dict]) -> None:
+    """A contact is added to a deal; the worst case, modelled here, is that the deal's own modification
+    date does not move (Airbyte issue 44554: such associations are missed until the deal changes again)."""
+    live_contacts = sorted(record_id for record_id, record in contacts.items() if not record["archived"])
+    deals = [record for record in dataset.untouched("deals") if not record["archived"]]
+    for record in dataset.pick(deals, ASSOCIATION_RATE):
+        links = record.setdefault("associations", {}).setdefault("contacts", {}).setdefault("results", [])
+        linked = {link["id"] for link in links}
+        free = [contact_id for contact_id in live_contacts if contact_id not in linked]
+        if free:
+            links.append({"id": dataset.rng.choice(free), "type": "deal_to_contact"})
+            dataset.mark("deals", "associated", record["id"])
 
 
 def _change_contacts(dataset: EvolvingDataset) -> None:

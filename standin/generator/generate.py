@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from standin.api.salesforce.organization import derived_id
+from standin.api.account_ids import with_case_suffix
 from standin.generator.crm_users import hubspot_owners, owner_handles, salesforce_users
 from standin.generator.emit import RecordEmitter, RecordSink
 from standin.generator.formats import WEEK, manifest_time, parse_epoch
@@ -35,14 +35,19 @@ def generate(out_dir: str | Path, seed: int, persons: int, recorded_at: str = DE
                          f"{DEFAULT_RECORDED_AT!r}; got {recorded_at!r}") from None
     root = Path(out_dir)
     root.mkdir(parents=True, exist_ok=True)
-    write_json(root / MANIFEST_FILE, {"recorded_at": manifest_time(horizon),
-                                      "generator": {"seed": seed, "persons": persons, "weeks": weeks},
-                                      "salesforce": {"organizationId": derived_id("00D", f"seed {seed}")}})
+    write_json(root / MANIFEST_FILE, {"recorded_at": manifest_time(horizon), **account_ids_of(seed),
+                                      "generator": {"seed": seed, "persons": persons, "weeks": weeks}})
     write_json(root / PIPELINES_FILE, pipelines_body())
     rng = random.Random(seed)
     with StreamingDataset(root) as sink:
         emitter = start_emitter(rng, RecordIds(), sink, horizon, tracks_lead_status=status_history)
         emit_persons(rng, emitter, persons, horizon - weeks * WEEK, horizon)
+
+
+def account_ids_of(seed: int) -> dict:
+    """The portal and org a generated dataset is (fixed by the seed, as the manifest states them)."""
+    return {"hubspot": {"portalId": 40_000_000 + seed % 100_000_000},
+            "salesforce": {"organizationId": with_case_suffix(f"00D5g{seed % 10**10:010d}")}}
 
 
 def start_emitter(rng: random.Random, ids: RecordIds, sink: RecordSink, horizon: int,

@@ -21,6 +21,7 @@ from standin.generator.pipelines import DEFAULT_PIPELINE, OPEN_OPPORTUNITY_STAGE
 CONTACT_ARCHIVE_RATE = 0.015
 DEAL_ARCHIVE_RATE = 0.1
 PARTNER_PIPELINE_RATE = 0.25
+MIRRORED_DEAL_SOURCE = "OFFLINE"  # HubSpot's source for records an integration creates
 LEAD_STATUS_CHOICES = {
     "subscriber": ("NEW", None), "lead": ("NEW", "ATTEMPTED_TO_CONTACT", "CONNECTED", "OPEN"),
     NURTURE_STAGE: ("OPEN",), "marketingqualifiedlead": ("OPEN", "IN_PROGRESS"),
@@ -62,8 +63,12 @@ def contact(rng: random.Random, person: Person, contact_id: str, owner: HubSpotO
 
 
 def deal(rng: random.Random, plan: DealPlan, deal_id: str, contact_id: str, owner: HubSpotOwner, horizon: int,
-         salesforce_opportunity_id: str | None = None) -> dict:
-    """A deal; one with ``salesforce_opportunity_id`` mirrors that opportunity through the integration."""
+         source: str, salesforce_opportunity_id: str | None = None) -> dict:
+    """A deal; one with ``salesforce_opportunity_id`` mirrors that opportunity through the integration.
+
+    ``source`` is the deal's own original source (HubSpot copies the contact's when the deal is created on it;
+    a deal the integration creates is an offline source).
+    """
     mirrored = salesforce_opportunity_id is not None
     pipeline = DEFAULT_PIPELINE if mirrored or rng.random() >= PARTNER_PIPELINE_RATE else PARTNER_PIPELINE
     if plan.won is not None:
@@ -84,7 +89,8 @@ def deal(rng: random.Random, plan: DealPlan, deal_id: str, contact_id: str, owne
         "createdate": hubspot_time(plan.created), "hs_lastmodifieddate": hubspot_time(modified),
         "hs_is_closed": _flag(stage.closed), "hs_is_closed_won": _flag(stage.won),
         "hubspot_owner_id": owner.owner_id, "deal_currency_code": "JPY",
-        "salesforceopportunityid": salesforce_opportunity_id,
+        "hs_analytics_source": MIRRORED_DEAL_SOURCE if mirrored else source,
+        "hs_salesforceopportunityid": salesforce_opportunity_id,
     }
     record = {"id": deal_id, "properties": properties, "createdAt": hubspot_time(plan.created),
               "updatedAt": hubspot_time(modified), "archived": False,

@@ -38,7 +38,7 @@ def test_transient_faults_are_survived_with_exact_data(make_dataset, tmp_path, f
         reports = sync_hubspot(settings_for(api), store)
         assert api.calls() == sum(report.api_calls for report in reports.values())
     assert stored_state(store) == expected_state(dataset)
-    baseline = {"hubspot.contacts": 5, "hubspot.deals": 4}
+    baseline = {"hubspot.contacts": 4, "hubspot.deals": 3}
     retried = sum(reports[name].api_calls - calls for name, calls in baseline.items())
     assert retried == fault.times
 
@@ -113,7 +113,7 @@ def test_stalled_connection_times_out_and_ends_with_a_sync_error_naming_the_stre
         elapsed = time.monotonic() - started
     assert type(raised.value) is SyncError  # transient: worth a later retry, unlike SourceRejected
     assert str(raised.value) == (
-        "HubSpot kept failing while syncing hubspot.deal_pipelines: connection failed (ReadTimeoutError) "
+        "HubSpot kept failing while syncing hubspot.account: connection failed (ReadTimeoutError) "
         "(gave up after 2 attempts and 0.0 s of waiting)"
     )
     assert 0.4 <= elapsed < 5
@@ -140,10 +140,10 @@ def test_missing_scope_is_rejected_at_once_naming_the_stream_and_the_scope(tmp_p
     with canned_http(403, MISSING_SCOPES) as (url, paths), pytest.raises(SourceRejected) as raised:
         sync_hubspot(HubSpotSettings("pat-na1-test", url), store, streams=["hubspot.contacts"])
     assert str(raised.value) == (
-        "HubSpot rejected a request while syncing hubspot.contacts (HTTP 403 MISSING_SCOPES: This app hasn't "
+        "HubSpot rejected a request while syncing hubspot.account (HTTP 403 MISSING_SCOPES: This app hasn't "
         "been granted all required scopes to make this call. Read more about required scopes here: "
         "https://developers.hubspot.com/scopes.); grant the private app the scope(s) crm.objects.contacts.read "
         "and re-run"
     )
-    assert paths == ["/crm/v3/properties/contacts"]  # refused once, never retried
+    assert paths == ["/account-info/v3/details"]  # the first call, refused once, never retried
     assert store.read_cursor("hubspot.contacts") is None

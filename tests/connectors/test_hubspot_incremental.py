@@ -85,10 +85,12 @@ def loaded_store(recordings: Recordings, tmp_path: Path) -> RawStore:
 
 def test_the_change_set_spans_several_pages_of_every_incremental_call(recordings):
     calls = recordings.incremental_calls
-    # properties, 3 range search pages, 10 batch reads of <= 50 contacts
-    assert calls["hubspot.contacts"] == 1 + 3 + 10
-    # properties, 3 range search pages, an associations read for each
-    assert calls["hubspot.deals"] == 1 + 3 + 3
+    # account details and the two objects' property definitions, before any stream
+    assert calls["hubspot.account"] == 1 + 2
+    # 3 range search pages, 10 batch reads of <= 50 contacts
+    assert calls["hubspot.contacts"] == 3 + 10
+    # 3 range search pages, an associations read for each, one re-read of all 409 live deals' associations
+    assert calls["hubspot.deals"] == 3 + 3 + 1
 
 
 class Crash(RuntimeError):

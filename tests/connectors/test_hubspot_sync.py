@@ -38,8 +38,8 @@ def test_full_load_equals_generated_dataset(tmp_path):
     assert reports["hubspot.contacts"].inserted == len(live)
     newest = max(epoch_ms(datetime.fromisoformat(r["properties"]["lastmodifieddate"])) for r in live)
     assert reports["hubspot.contacts"].cursor_after["since_ms"] == newest - 600_000
-    # properties + high-water search + one list call per 50 contacts
-    assert reports["hubspot.contacts"].api_calls == 2 + -(-len(live) // 50)
+    # high-water search + one list call per 50 contacts (property definitions are read before the streams)
+    assert reports["hubspot.contacts"].api_calls == 1 + -(-len(live) // 50)
 
 
 def test_full_load_flags_archived_records_and_keeps_history(make_dataset, tmp_path):
@@ -101,12 +101,14 @@ def test_incremental_run_fetches_only_changes_and_equals_next_recording(make_dat
     assert contacts.mode == "incremental"
     assert contacts.fetched == 5 + 3 + 2
     assert contacts.inserted == 3
-    # properties, one range search page (short), one batch read of 10 ids
-    assert contacts.api_calls == 3
+    # one range search page (the last), one batch read of 10 ids
+    assert contacts.api_calls == 2
     assert reports["hubspot.archived_contacts"].deleted == 2
     # the moved deal + the live deals modified in the 10 minutes up to the first recording's newest deal
     assert _overlap_window_ids(first, "deals", "hs_lastmodifieddate") == ["9120"]
     assert reports["hubspot.deals"].fetched == 1 + 1
+    # before any stream: the account details and one definitions call per object
+    assert reports["hubspot.account"].api_calls == 1 + 2
     assert calls == sum(report.api_calls for report in reports.values())
 
 
@@ -136,9 +138,10 @@ def test_identical_timestamps_across_25000_contacts_sync_completely_through_sear
         25_000,
     )
     assert report.fetched == 25_000
-    # one full range page that is all one timestamp, 125 full tie pages + 1 empty one, a final empty range page
-    assert searches == 1 + 126 + 1
-    assert report.api_calls == 1 + searches + 25_000 // 50
+    # one full range page that is all one timestamp, 125 full tie pages (the last without paging.next), a
+    # final empty range page
+    assert searches == 1 + 125 + 1
+    assert report.api_calls == searches + 25_000 // 50  # the definitions call precedes the streams
     assert report.cursor_after == {
         "since_ms": epoch_ms(datetime(2025, 2, 1, tzinfo=UTC)) - 600_000,
         "since": "2025-01-31T23:50:00.000+00:00",

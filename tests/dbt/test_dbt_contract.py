@@ -45,7 +45,7 @@ NARROWED_KPI = {
     }
 }
 # Deals in scope per build, counted from each dataset's files (non-archived / non-deleted records):
-# (system, HubSpot pipeline, carries salesforceopportunityid) -> deals.
+# (system, HubSpot pipeline, carries hs_salesforceopportunityid) -> deals.
 def expected_deal_scope(warehouse) -> dict:
     """Deals counted per (system, HubSpot pipeline, is a mirror), straight from the dataset files."""
     settings, counts = warehouse.settings, Counter()
@@ -55,7 +55,7 @@ def expected_deal_scope(warehouse) -> dict:
     drop_mirrors = bool(settings.hubspot_deal_mirror_property) and "salesforce" in settings.deal_sources
     for deal in _records(warehouse.dataset / "hubspot" / "deals.jsonl"):
         pipeline = deal["properties"]["pipeline"]
-        mirror = bool(deal["properties"].get("salesforceopportunityid"))
+        mirror = bool(deal["properties"].get("hs_salesforceopportunityid"))
         pipelines = settings.hubspot_deal_pipelines
         if (deal.get("archived") or "hubspot" not in settings.deal_sources
                 or (pipelines and pipeline not in pipelines) or (mirror and drop_mirrors)):
@@ -221,7 +221,7 @@ def test_deals_in_scope_are_the_oracles(warehouse):
 def test_deal_scope_of_each_configuration(warehouse):
     scope = warehouse.query(
         "SELECT deals.source_system, deals.pipeline_id,"
-        " coalesce(hubspot.properties ->> 'salesforceopportunityid', '') <> '' AS is_mirror, count(*)"
+        " coalesce(hubspot.properties ->> 'hs_salesforceopportunityid', '') <> '' AS is_mirror, count(*)"
         " FROM intermediate.int_deals_unioned AS deals LEFT JOIN staging.stg_hubspot__deals AS hubspot"
         " ON deals.source_system = 'hubspot' AND hubspot.deal_id = deals.deal_id GROUP BY ALL"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import hubspot
 import pytest
@@ -11,8 +12,9 @@ from hubspot.crm.contacts import ApiException
 from hubspot.crm.pipelines.exceptions import NotFoundException
 
 from standin.api.dataset import Dataset, parse_utc, read_jsonl
+from standin.api.faults import Fault
 from standin.api.server import FixtureAPI
-from tests.support.datasets import contact_record
+from tests.support.datasets import contact_record, write_dataset
 
 
 @pytest.fixture
@@ -227,7 +229,9 @@ def test_search_sort_descending_pages_with_stable_unordered_ties(fixture_api, cl
     assert any(group != sorted(group, key=int) for group in tie_groups if len(group) > 1)
     page = client.crm.contacts.search_api.do_search({**body, "limit": 2})
     assert (
-        page.total == 141 and page.paging.next.after == "2" and set(page.results[0].properties) == {"email"}
+        page.total == 141 and page.paging.next.after == "2"
+        # as real search answers (grouparoo's recordings): these three come unasked
+        and set(page.results[0].properties) == {"email", "createdate", "hs_object_id", "lastmodifieddate"}
     )
 
 
@@ -357,3 +361,108 @@ def test_pipelines(client):
     assert client.crm.pipelines.pipelines_api.get_by_id("deals", "default").label == "Sales Pipeline"
     with pytest.raises(NotFoundException):
         client.crm.pipelines.pipelines_api.get_by_id("deals", "missing")
+
+
+REAL_SAMPLES = Path(__file__).parents[1] / "data" / "real_samples"
+
+
+def test_account_details_name_the_manifests_portal_or_one_derived_from_the_dataset_path(fixture_api, tmp_path):
+    api_client = hubspot.HubSpot(
+        access_token=fixture_api.credentials.hubspot_token, host=fixture_api.base_url, ssl_ca_cert=fixture_api.ca_file
+    ).crm.properties.core_api.api_client
+    response = api_client.call_api("/account-info/v3/details", "GET", auth_settings=["oauth2"], _preload_content=False)
+    body = json.loads(response.data)
+    assert body["portalId"] == 2519445  # tests/support/datasets.py writes it into the manifest
+    assert set(body) >= {"portalId", "timeZone", "companyCurrency", "utcOffset", "uiDomain", "dataHostingLocation"}
+    manifest = json.loads((fixture_api.dataset.root / "manifest.json").read_text())
+    del manifest["hubspot"]
+    (fixture_api.dataset.root / "manifest.json").write_text(json.dumps(manifest))
+    derived = Dataset.load(fixture_api.dataset.root).hubspot_portal_id
+    assert derived == Dataset.load(fixture_api.dataset.root).hubspot_portal_id and 0 < derived < 2**31
+
+
+def test_integration_properties_are_defined_only_where_the_integration_left_a_trace(make_dataset, client):
+    def names(dataset, object_type):
+        with FixtureAPI(dataset) as api:
+            body = hubspot.HubSpot(access_token=api.credentials.hubspot_token, host=api.base_url,
+                                   ssl_ca_cert=api.ca_file).crm.properties.core_api.get_all(object_type)
+            return {p.name for p in body.results}
+
+    plain = make_dataset(name="plain")
+    assert "hs_salesforceopportunityid" not in names(plain, "deals")
+    contacts = [contact_record(i) for i in range(5)]
+    contacts[0]["properties"]["salesforceleadid"] = "00Q5g00000000AbEAI"
+    integrated = write_dataset(plain.parent / "integrated", contacts, [])
+    assert "hs_salesforceopportunityid" in names(integrated, "deals")
+    assert {"salesforceleadid", "salesforcecontactid"} <= names(integrated, "contacts")
+
+
+def test_search_returns_the_properties_real_search_returns_unasked(fixture_api):
+    real = json.loads((REAL_SAMPLES / "hubspot_v3_contact_search_200.jsonl").read_text(encoding="utf-8"))
+    assert real["request"]["body"]["properties"] == ["email"]
+    client = _client(fixture_api)
+    page = client.crm.contacts.search_api.do_search({"properties": ["email"], "limit": 1})
+    assert set(page.results[0].properties) == set(real["body"]["results"][0]["properties"])
+
+
+def _client(api: FixtureAPI) -> hubspot.HubSpot:
+    return hubspot.HubSpot(access_token=api.credentials.hubspot_token, host=api.base_url, ssl_ca_cert=api.ca_file)
+
+
+def test_search_pages_can_be_short_yet_offer_a_next_page(fixture_api):
+    fixture_api.search_page_cap = 3
+    sort = {"propertyName": "hs_object_id", "direction": "ASCENDING"}
+    body = {"limit": 200, "properties": ["email"], "sorts": [sort]}
+    page = _client(fixture_api).crm.contacts.search_api.do_search(body)
+    assert len(page.results) == 3 and page.paging.next.after == "3" and page.total == 141
+
+
+def _crowded(make_dataset) -> Path:
+    dataset = make_dataset(contacts=20, deals=2)
+    deals = read_jsonl(dataset / "hubspot" / "deals.jsonl")
+    deals[0]["associations"]["contacts"]["results"] = [
+        {"id": str(1001 + 2 * index), "type": "deal_to_contact"} for index in range(7)
+    ]
+    (dataset / "hubspot" / "deals.jsonl").write_text("".join(json.dumps(deal) + "\n" for deal in deals))
+    return dataset
+
+
+def test_associations_are_paged_embedded_in_v4_batch_reads_and_on_the_continuation_endpoint(make_dataset):
+    with FixtureAPI(_crowded(make_dataset), association_page_size=3) as api:
+        client = _client(api)
+        listed = client.crm.deals.basic_api.get_page(associations=["contacts"], _preload_content=False)
+        embedded = json.loads(listed.data)["results"][0]["associations"]["contacts"]
+        assert [link["id"] for link in embedded["results"]] == ["1001", "1003", "1005"]
+        after = embedded["paging"]["next"]["after"]
+        link = f"{api.base_url}/crm/v4/objects/deals/9001/associations/contacts?after={after}"
+        assert embedded["paging"]["next"]["link"] == link
+        rest = client.crm.associations.v4.basic_api.get_page("deals", "9001", "contacts", after=after, limit=500)
+        assert [link.to_object_id for link in rest.results] == ["1007", "1009", "1011"]
+        last = client.crm.associations.v4.basic_api.get_page("deals", "9001", "contacts", after=rest.paging.next.after)
+        assert [link.to_object_id for link in last.results] == ["1013"] and last.paging is None
+        batch = client.crm.associations.v4.batch_api.get_page(
+            "deals", "contacts", batch_input_public_fetch_associations_batch_request={"inputs": [{"id": "9001"}]},
+            _preload_content=False,
+        )
+        result = json.loads(batch.data)["results"][0]
+        assert len(result["to"]) == 3 and result["paging"]["next"]["after"] == after
+        again = client.crm.associations.v4.batch_api.get_page(
+            "deals", "contacts",
+            batch_input_public_fetch_associations_batch_request={"inputs": [{"id": "9001", "after": after}]},
+            _preload_content=False,
+        )
+        assert [link["toObjectId"] for link in json.loads(again.data)["results"][0]["to"]] == [1007, 1009, 1011]
+
+
+def test_the_real_secondly_429_is_served_without_policy_name_or_retry_after(fixture_api):
+    real = json.loads((REAL_SAMPLES / "hubspot_v3_search_429.jsonl").read_text(encoding="utf-8"))
+    fixture_api.faults.inject(Fault("secondly_limit", "/crm/v3/objects/contacts/search"))
+    with pytest.raises(ApiException) as refused:
+        _client(fixture_api).crm.contacts.search_api.do_search({"limit": 1})
+    body = json.loads(refused.value.body)
+    assert refused.value.status == 429 and set(body) == set(real["body"])
+    assert body["message"] == real["body"]["message"] and body["category"] == "RATE_LIMITS"
+    assert "Retry-After" not in refused.value.headers
+    assert {name for name in refused.value.headers if "RateLimit" in name} == {
+        name for name in real["headers"] if "RateLimit" in name
+    }

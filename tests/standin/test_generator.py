@@ -152,7 +152,7 @@ def closed_deals(root: Path) -> tuple[int, int]:
         closed += opportunity["IsClosed"]
         won += opportunity["IsWon"]
     for deal in read_jsonl(root, "hubspot/deals.jsonl"):
-        if deal["properties"]["salesforceopportunityid"] is None:
+        if deal["properties"]["hs_salesforceopportunityid"] is None:
             closed += deal["properties"]["hs_is_closed"] == "true"
             won += deal["properties"]["hs_is_closed_won"] == "true"
     return won, closed
@@ -398,7 +398,7 @@ def test_demo_has_japanese_names_duplicates_and_missing_emails(demo):
     assert sum(not lead["Email"] for lead in leads) >= 5
     normalized = [lead["Email"].strip().lower() for lead in leads if lead["Email"]]
     assert len(normalized) - len(set(normalized)) >= 5  # duplicate leads of one person
-    assert any(deal["properties"]["salesforceopportunityid"] for deal in read_jsonl(demo, "hubspot/deals.jsonl"))
+    assert any(deal["properties"]["hs_salesforceopportunityid"] for deal in read_jsonl(demo, "hubspot/deals.jsonl"))
 
 
 # --- evolve -------------------------------------------------------------------------------------------------
@@ -444,7 +444,7 @@ def test_evolve_changes_exactly_the_reported_records(evolved):
         changed = sorted(record_id for record_id in old if record_id in new and new[record_id] != old[record_id])
         reported_removals = {record_id for kind in REMOVED_KINDS for record_id in report.get(kind, [])}
         reported_changes = sorted({*report.get("modified", []), *report.get("archived", []),
-                                   *report.get("deleted", [])} - reported_removals)
+                                   *report.get("associated", []), *report.get("deleted", [])} - reported_removals)
         assert removed == sorted(reported_removals), object_name
         assert added == sorted(report["added"]), object_name
         assert changed == reported_changes, object_name

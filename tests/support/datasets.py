@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 RECORDED_AT = datetime(2025, 3, 31, 0, 0, tzinfo=UTC)
+PORTAL_ID = 2519445  # the portal of HubSpot's own documentation examples
 REQUIRED_SOBJECTS = ("Lead", "LeadHistory", "Opportunity", "OpportunityHistory")  # empty files unless given
 _BASE = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 PIPELINES = {
@@ -134,10 +135,16 @@ def write_jsonl(path: Path, records: list[dict]) -> None:
 
 
 def write_dataset(
-    root: Path, contacts: list[dict], deals: list[dict], salesforce: dict[str, list[dict]] | None = None
+    root: Path,
+    contacts: list[dict],
+    deals: list[dict],
+    salesforce: dict[str, list[dict]] | None = None,
+    portal_id: int = PORTAL_ID,
 ) -> Path:
+    """Every hand-written dataset is a recording of one portal unless told otherwise."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "manifest.json").write_text(json.dumps({"recorded_at": iso(RECORDED_AT)}), encoding="utf-8")
+    manifest = {"recorded_at": iso(RECORDED_AT), "hubspot": {"portalId": portal_id}}
+    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     write_jsonl(root / "hubspot" / "contacts.jsonl", contacts)
     write_jsonl(root / "hubspot" / "deals.jsonl", deals)
     (root / "hubspot" / "pipelines_deals.json").write_text(json.dumps(PIPELINES), encoding="utf-8")

@@ -26,12 +26,13 @@ def served(dataset_dir: Path) -> Iterator[FixtureAPI]:
 # a property dropped from the connector's request fails the equality checks.
 CONTACT_PROPERTIES = re.compile(
     r"^(email|firstname|lastname|company|createdate|lastmodifieddate|lifecyclestage|hs_lead_status"
-    r"|hs_analytics_source|lead_intent|salesforceleadid|hubspot_owner_id|hs_merged_object_ids|hs_calculated_merged_vids"
-    r"|hs_v2_date_(entered|exited)_.+|hs_lifecyclestage_.+_date)$"
+    r"|hs_analytics_source|lead_intent|salesforceleadid|salesforcecontactid|hubspot_owner_id"
+    r"|hs_merged_object_ids|hs_calculated_merged_vids"
+    r"|hs_v2_date_(entered|exited)_.+|hs_date_(entered|exited)_.+|hs_lifecyclestage_.+_date)$"
 )
 DEAL_PROPERTIES = re.compile(
     r"^(dealname|amount|dealstage|pipeline|closedate|createdate|hs_lastmodifieddate|hs_is_closed"
-    r"|hs_is_closed_won|hubspot_owner_id|deal_currency_code|salesforceopportunityid)$"
+    r"|hs_is_closed_won|hubspot_owner_id|deal_currency_code|hs_analytics_source|hs_salesforceopportunityid)$"
 )
 
 

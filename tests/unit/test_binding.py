@@ -19,7 +19,6 @@ def test_no_credential_at_all_binds_the_recorded_sources_and_the_recording_clock
     assert isinstance(resources["salesforce"], RecordedSalesforce)
     assert resources["hubspot"].fixtures.dataset_dir == str(REPO / "fixtures" / "demo")
     assert resources["hubspot"].extra_deal_properties == ["deal_currency_code"]
-    assert resources["hubspot"].origin() == f"fixture dataset {REPO / 'fixtures' / 'demo'}"
     assert resources["kpi_config"].as_of() == datetime(2025, 11, 17, 1, 0, tzinfo=UTC)
 
 
@@ -32,7 +31,6 @@ def test_a_credential_binds_the_live_sources_with_secrets_by_name_only(monkeypat
     assert isinstance(resources["salesforce"], LiveSalesforce)
     assert resources["kpi_config"].data_as_of is None
     assert TOKEN not in repr(resources)
-    assert resources["hubspot"].origin() == "HubSpot https://api.hubapi.com"
     with pytest.raises(MissingCredential) as error:
         resources["salesforce"].connector_settings()
     assert str(error.value) == "Salesforce: set SALESFORCE_CLIENT_ID (the connected app's OAuth credentials)"

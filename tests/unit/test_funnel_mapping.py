@@ -33,8 +33,23 @@ def test_defaults_give_the_contract_vars():
         "salesforce_sql_statuses": ["Sales Qualified"],
         "deal_sources": ["salesforce", "hubspot"],
         "hubspot_deal_pipelines": None,
-        "hubspot_deal_mirror_property": None,
+        "hubspot_deal_mirror_property": "hs_salesforceopportunityid",
     }
+
+
+def test_the_integrations_mirror_property_is_the_default_and_applies_only_with_salesforce_deals(tmp_path):
+    default = KpiConfig().warehouse.deals
+    assert (default.mirror_property, default.mirror_property_is_explicit) == ("hs_salesforceopportunityid", False)
+
+    hubspot_only = _load(tmp_path, "warehouse: {deals: {sources: [hubspot]}}")
+    assert hubspot_only.warehouse.deals.mirror_property is None
+    assert dbt_vars(hubspot_only, AS_OF)["hubspot_deal_mirror_property"] is None
+
+    explicit = _load(tmp_path, "warehouse: {deals: {hubspot_mirror_property: sf_opportunity}}").warehouse.deals
+    assert (explicit.mirror_property, explicit.mirror_property_is_explicit) == ("sf_opportunity", True)
+
+    switched_off = _load(tmp_path, "warehouse: {deals: {hubspot_mirror_property: null}}").warehouse.deals
+    assert switched_off.mirror_property is None
 
 
 def test_configured_mappings_reach_the_vars(tmp_path):
@@ -46,7 +61,7 @@ warehouse:
   deals:
     sources: [hubspot, salesforce]
     hubspot_pipelines: [default]
-    hubspot_mirror_property: salesforceopportunityid
+    hubspot_mirror_property: hs_salesforceopportunityid
 """)
     as_of = datetime(2025, 6, 10, 12, 0, tzinfo=timezone(timedelta(hours=9)))
 
@@ -60,7 +75,7 @@ warehouse:
         "salesforce_sql_statuses": ["Qualified", "Sales Accepted"],
         "deal_sources": ["hubspot", "salesforce"],
         "hubspot_deal_pipelines": ["default"],
-        "hubspot_deal_mirror_property": "salesforceopportunityid",
+        "hubspot_deal_mirror_property": "hs_salesforceopportunityid",
     }
 
 
@@ -73,11 +88,11 @@ warehouse:
      "warehouse.deals.hubspot_pipelines: Value error, duplicate value(s) 'default'"),
     ("warehouse: {deals: {hubspot_mirror_property: Salesforce Opportunity}}",
      "warehouse.deals.hubspot_mirror_property: String should match pattern '^[a-z0-9_]+$'"),
-    ("warehouse: {deals: {sources: [hubspot], hubspot_mirror_property: salesforceopportunityid}}",
+    ("warehouse: {deals: {sources: [hubspot], hubspot_mirror_property: hs_salesforceopportunityid}}",
      "warehouse.deals.hubspot_mirror_property: Value error, drops HubSpot deals that mirror Salesforce"
      " opportunities, so warehouse.deals.sources must include 'salesforce' (it is ['hubspot']);"
      " set it to null to keep every HubSpot deal"),
-    ("warehouse: {deals: {sources: [hubspot, hubspot], hubspot_mirror_property: salesforceopportunityid}}",
+    ("warehouse: {deals: {sources: [hubspot, hubspot], hubspot_mirror_property: hs_salesforceopportunityid}}",
      "warehouse.deals.sources: Value error, duplicate value(s) 'hubspot'"),
     ("warehouse: {hubspot: {mql_stages: [marketingqualifiedlead, Marketing Qualified Lead]}}",
      "warehouse.hubspot.mql_stages[1]: String should match pattern '^[a-z0-9_]+$'"),

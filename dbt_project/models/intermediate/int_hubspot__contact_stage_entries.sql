@@ -1,13 +1,15 @@
 {%- set mql_stages = var('hubspot_mql_stages') -%}
 {%- set sql_stages = var('hubspot_sql_stages') + var('hubspot_sql_evidence_stages') -%}
-{#- The two contact properties that may record when a contact entered a stage. -#}
+{#- The contact properties that may record when a contact entered a stage (three generations of them). -#}
 {%- set mql_properties = [] -%}
 {%- for stage in mql_stages -%}
-    {%- do mql_properties.extend(['hs_v2_date_entered_' ~ stage, 'hs_lifecyclestage_' ~ stage ~ '_date']) -%}
+    {%- do mql_properties.extend(['hs_v2_date_entered_' ~ stage, 'hs_date_entered_' ~ stage,
+                                  'hs_lifecyclestage_' ~ stage ~ '_date']) -%}
 {%- endfor -%}
 {%- set sql_properties = [] -%}
 {%- for stage in sql_stages -%}
-    {%- do sql_properties.extend(['hs_v2_date_entered_' ~ stage, 'hs_lifecyclestage_' ~ stage ~ '_date']) -%}
+    {%- do sql_properties.extend(['hs_v2_date_entered_' ~ stage, 'hs_date_entered_' ~ stage,
+                                  'hs_lifecyclestage_' ~ stage ~ '_date']) -%}
 {%- endfor -%}
 
 -- Per HubSpot contact in scope (merged-away members included): lead / MQL / SQL entry from the lifecycle-date properties and the lifecycle history.

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from standin.api.dataset import HUBSPOT_OBJECTS
 from standin.api.hubspot.batch import handle_batch
-from standin.api.hubspot.errors import HubSpotError, rate_limit_response, validation_error
+from standin.api.hubspot.errors import HubSpotError, rate_limit_response, secondly_limit_response, validation_error
 from standin.api.hubspot.index import HubSpotIndex, hubspot_index
-from standin.api.hubspot.objects import get_one, list_page
+from standin.api.hubspot.objects import association_page, get_one, list_page
+from standin.api.hubspot.records import AssociationPaging
 from standin.api.hubspot.search import search
 from standin.api.messages import Request, Response, json_response
 
@@ -31,6 +32,8 @@ _ROUTES = [
     ("GET", re.compile(r"^/crm/v3/pipelines/deals/?$"), "_pipelines"),
     ("GET", re.compile(r"^/crm/v3/pipelines/deals/([^/]+)/?$"), "_pipeline"),
     ("GET", re.compile(r"^/crm/v3/properties/([^/]+)/?$"), "_properties"),
+    ("GET", re.compile(r"^/account-info/v3/details/?$"), "_account_details"),
+    ("GET", re.compile(r"^/crm/v4/objects/([^/]+)/([^/]+)/associations/([^/]+)/?$"), "_association_page"),
 ]
 
 
@@ -61,6 +64,15 @@ class HubSpotAPI:
         except HubSpotError as error:
             response = error.response()
         response.headers.update(headers)
+        return response
+
+    def secondly_limited(self) -> Response:
+        """The 429 real search answers (grouparoo's recordings): no policyName, no errorType, no Retry-After,
+        and of the rate-limit headers only the daily ones."""
+        response = secondly_limit_response()
+        response.headers.update(
+            {name: value for name, value in self._count_call().items() if "Daily" in name}
+        )
         return response
 
     def rate_limited(self, policy: str, retry_after: float | None) -> Response:
@@ -124,11 +136,19 @@ class HubSpotAPI:
     def index(self) -> HubSpotIndex:
         return hubspot_index(self._server.dataset)
 
+    def association_paging(self) -> AssociationPaging:
+        return AssociationPaging(self._server.association_page_size, self._server.base_url)
+
     def _list(self, request: Request, object_name: str) -> dict:
-        return list_page(request, _object_type(object_name), self.index(), self._server.base_url)
+        object_type = _object_type(object_name)
+        return list_page(request, object_type, self.index(), self._server.base_url, self.association_paging())
 
     def _get_one(self, request: Request, object_name: str, object_id: str) -> dict:
-        return get_one(request, _object_type(object_name), object_id, self.index())
+        return get_one(request, _object_type(object_name), object_id, self.index(), self.association_paging())
+
+    def _association_page(self, request: Request, object_name: str, object_id: str, to_name: str) -> dict:
+        from_type, to_type = _object_type(object_name), _object_type(to_name)
+        return association_page(request, from_type, object_id, to_type, self.index(), self.association_paging())
 
     def _search(self, request: Request, object_name: str) -> dict:
         object_type = _object_type(object_name)
@@ -136,7 +156,7 @@ class HubSpotAPI:
             body = request.json()
         except ValueError as error:
             raise validation_error(f"Invalid input JSON: {error}") from None
-        return search(object_type, body, self.index())
+        return search(object_type, body, self.index(), self._server.search_page_cap)
 
     def _pipelines(self, request: Request) -> dict:
         return self._server.dataset.hubspot_pipelines
@@ -146,6 +166,20 @@ class HubSpotAPI:
             if pipeline.get("id") == pipeline_id:
                 return pipeline
         raise HubSpotError(404, "OBJECT_NOT_FOUND", f"Unable to find pipeline with id {pipeline_id}")
+
+    def _account_details(self, request: Request) -> dict:
+        """The portal's settings (HubSpot docs, "Retrieve account details"); only portalId varies by dataset."""
+        return {
+            "portalId": self._server.dataset.hubspot_portal_id,
+            "accountType": "STANDARD",
+            "timeZone": "Asia/Tokyo",
+            "companyCurrency": "JPY",
+            "additionalCurrencies": [],
+            "utcOffset": "+09:00",
+            "utcOffsetMilliseconds": 9 * 3600 * 1000,
+            "uiDomain": "app.hubspot.com",
+            "dataHostingLocation": "na1",
+        }
 
     def _properties(self, request: Request, object_name: str) -> dict:
         return {"results": self.index().objects[_object_type(object_name)].property_definitions()}

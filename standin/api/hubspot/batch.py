@@ -12,7 +12,7 @@ from standin.api.dataset import HUBSPOT_OBJECTS
 from standin.api.hubspot.errors import validation_error
 from standin.api.hubspot.index import hubspot_index
 from standin.api.hubspot.objects import parse_bool
-from standin.api.hubspot.records import RecordRenderer, RecordView, split_names
+from standin.api.hubspot.records import RecordRenderer, RecordView, association_offset, split_names, v4_link
 from standin.api.messages import Request, Response, json_response
 
 if TYPE_CHECKING:
@@ -22,9 +22,7 @@ OBJECTS_BATCH_READ = re.compile(r"^/crm/v3/objects/([^/]+)/batch/read/?$")
 ASSOCIATIONS_BATCH_READ = re.compile(r"^/crm/v4/associations/([^/]+)/([^/]+)/batch/read/?$")
 MAX_INPUTS = 100
 MAX_INPUTS_WITH_HISTORY = 50
-MAX_ASSOCIATION_INPUTS = 1000
-# HubSpot-defined association type ids, as v4 reports the v3 type names.
-ASSOCIATION_TYPE_IDS = {"contact_to_deal": 4, "deal_to_contact": 3}
+MAX_ASSOCIATION_INPUTS = 1000  # since 2025-02-10 (changelog "Batch Read Limit for HubSpot Associations API")
 _SINGULAR_UPPER = {"contacts": "CONTACT", "deals": "DEAL"}
 
 
@@ -101,26 +99,30 @@ def _read_objects(server: FixtureAPI, request: Request, object_type: str) -> Res
 
 
 def _read_associations(server: FixtureAPI, request: Request, from_type: str, to_type: str) -> Response:
-    ids = _input_ids(_json_body(request), MAX_ASSOCIATION_INPUTS)
+    """Each input's associations, one page of them: an input may carry the ``after`` of its previous page."""
+    inputs = _association_inputs(_json_body(request))
     index = hubspot_index(server.dataset).associations(from_type, to_type)
+    paging = server.hubspot.association_paging()
     results, errors = [], []
-    for record_id in dict.fromkeys(ids):
+    for record_id, after in dict.fromkeys(inputs):
         links = index.get(record_id)
         if links:
-            results.append({"from": {"id": record_id}, "to": [_v4_link(link) for link in links]})
+            offset = association_offset(after)
+            page = paging.page(from_type, record_id, to_type, [v4_link(link) for link in links], offset)
+            results.append({"from": {"id": record_id}, "to": page["results"]} | _paging_of(page))
         else:
             errors.append(_no_associations(record_id, from_type, to_type))
     return _batch_body(server, results, errors)
 
 
-def _v4_link(link: dict) -> dict:
-    type_id = ASSOCIATION_TYPE_IDS.get(link.get("type"))
-    association_type = (
-        {"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": None}
-        if type_id is not None
-        else {"category": "USER_DEFINED", "typeId": None, "label": link.get("type")}
-    )
-    return {"toObjectId": int(link["id"]), "associationTypes": [association_type]}
+def _association_inputs(body: dict) -> list[tuple[str, str | None]]:
+    ids = _input_ids(body, MAX_ASSOCIATION_INPUTS)
+    return [(record_id, item.get("after")) for record_id, item in zip(ids, body["inputs"], strict=True)]
+
+
+def _paging_of(page: dict) -> dict:
+    """v4 batch read: "paging will only be present if there are more pages"."""
+    return {"paging": page["paging"]} if "paging" in page else {}
 
 
 def _no_associations(record_id: str, from_type: str, to_type: str) -> dict:

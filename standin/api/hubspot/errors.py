@@ -53,6 +53,16 @@ def rate_limit_response(policy: str, retry_after: float | None = None) -> Respon
     return json_response(429, body, headers)
 
 
+def secondly_limit_response() -> Response:
+    body = {
+        "status": "error",
+        "message": "You have reached your secondly limit.",
+        "correlationId": correlation_id(),
+        "category": "RATE_LIMITS",
+    }
+    return json_response(429, body)
+
+
 def server_error_response(status: int) -> Response:
     return json_response(
         status, {"status": "error", "message": "internal error", "correlationId": correlation_id()}

@@ -17,6 +17,7 @@ from standin.api.dataset import HUBSPOT_OBJECTS, Dataset, DatasetError, parse_ut
 from standin.api.hubspot.merges import resolve, survivor_links
 from standin.api.hubspot.schema import (
     LAST_MODIFIED_PROPERTY,
+    has_salesforce_integration,
     known_properties,
     property_definitions,
     property_type,
@@ -140,7 +141,8 @@ class ObjectIndex:
             for archived in (False, True)
         }
         self.live = self.lists[False].records
-        self.known = frozenset(known_properties(object_type, records))
+        self._integrated = has_salesforce_integration(dataset.hubspot)
+        self.known = frozenset(known_properties(object_type, records, self._integrated))
         self._pipelines = dataset.hubspot_pipelines
         self._lazy: dict[str, object] = {}
         self._lock = threading.Lock()
@@ -165,7 +167,7 @@ class ObjectIndex:
 
     def _property_definitions(self) -> list[dict]:
         records = self.lists[False].records + self.lists[True].records
-        return property_definitions(self.object_type, records, self._pipelines)
+        return property_definitions(self.object_type, records, self._pipelines, self._integrated)
 
 
 class HubSpotIndex:

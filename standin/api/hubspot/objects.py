@@ -6,12 +6,19 @@ from urllib.parse import urlencode
 
 from standin.api.hubspot.errors import HubSpotError, validation_error
 from standin.api.hubspot.index import HubSpotIndex
-from standin.api.hubspot.records import RecordRenderer, RecordView
+from standin.api.hubspot.records import (
+    AssociationPaging,
+    RecordRenderer,
+    RecordView,
+    association_offset,
+    v4_link,
+)
 from standin.api.messages import Request
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 MAX_LIMIT_WITH_HISTORY = 50
+MAX_V4_ASSOCIATION_LIMIT = 500  # the v4 associations endpoint's default and maximum page
 
 
 def parse_bool(request: Request, name: str, default: bool) -> bool:
@@ -37,7 +44,9 @@ def parse_int(request: Request, name: str, default: int) -> int:
         ) from None
 
 
-def list_page(request: Request, object_type: str, index: HubSpotIndex, base_url: str) -> dict:
+def list_page(
+    request: Request, object_type: str, index: HubSpotIndex, base_url: str, paging: AssociationPaging
+) -> dict:
     view = RecordView.from_query(object_type, request)
     cap = MAX_LIMIT_WITH_HISTORY if view.with_history else MAX_LIMIT
     limit = max(1, min(parse_int(request, "limit", DEFAULT_LIMIT), cap))
@@ -46,7 +55,7 @@ def list_page(request: Request, object_type: str, index: HubSpotIndex, base_url:
     listed = index.objects[object_type].lists[parse_bool(request, "archived", False)]
     start = listed.from_id(resume_at)
     page = listed.records[start : start + limit]
-    renderer = RecordRenderer(view, index)
+    renderer = RecordRenderer(view, index, paging)
     body: dict = {"results": [renderer.render(record) for record in page]}
     if start + limit < len(listed.records):
         after = str(listed.ids[start + limit - 1] + 1)
@@ -59,9 +68,23 @@ def _next_link(request: Request, base_url: str, after: str) -> str:
     return f"{base_url}{request.path}?{urlencode([*query, ('after', after)])}"
 
 
-def get_one(request: Request, object_type: str, object_id: str, index: HubSpotIndex) -> dict:
+def get_one(
+    request: Request, object_type: str, object_id: str, index: HubSpotIndex, paging: AssociationPaging
+) -> dict:
     objects = index.objects[object_type]
     record = objects.lists[parse_bool(request, "archived", False)].by_id.get(objects.resolve(object_id))
     if record is None:
         raise HubSpotError(404, "OBJECT_NOT_FOUND", "resource not found")
-    return RecordRenderer(RecordView.from_query(object_type, request), index).render(record)
+    return RecordRenderer(RecordView.from_query(object_type, request), index, paging).render(record)
+
+
+def association_page(
+    request: Request, from_type: str, record_id: str, to_type: str, index: HubSpotIndex, paging: AssociationPaging
+) -> dict:
+    """GET /crm/v4/objects/{type}/{id}/associations/{toType}: one page of a record's associations (v4 shape);
+    hubspot-api-client's crm.associations.v4.basic_api.get_page. A record without any has an empty page."""
+    limit = max(1, min(parse_int(request, "limit", MAX_V4_ASSOCIATION_LIMIT), MAX_V4_ASSOCIATION_LIMIT))
+    links = [v4_link(link) for link in index.associations(from_type, to_type).get(record_id, [])]
+    offset = association_offset(request.first("after"))
+    page_size = AssociationPaging(min(limit, paging.size), paging.base_url)
+    return page_size.page(from_type, record_id, to_type, links, offset)

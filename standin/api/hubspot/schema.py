@@ -18,6 +18,16 @@ DEFAULT_PROPERTIES = {
     ),
 }
 LAST_MODIFIED_PROPERTY = {"contacts": "lastmodifieddate", "deals": "hs_lastmodifieddate"}
+# Search returns these whether asked for or not (seen in real search responses, grouparoo's recordings).
+SEARCH_ALWAYS = {
+    "contacts": ("createdate", "hs_object_id", "lastmodifieddate"),
+    "deals": ("createdate", "hs_lastmodifieddate", "hs_object_id"),
+}
+# The properties the HubSpot-Salesforce integration adds to a portal where it is installed.
+INTEGRATION_PROPERTIES = {
+    "contacts": ("salesforceleadid", "salesforcecontactid"),
+    "deals": ("hs_salesforceopportunityid",),
+}
 
 _DATETIME = re.compile(
     r"^(createdate|lastmodifieddate|hs_lastmodifieddate|closedate|hs_v2_date_.+|hs_lifecyclestage_.+_date)$"
@@ -49,15 +59,28 @@ def property_type(name: str) -> str:
     return "string"
 
 
-def known_properties(object_type: str, records: list[dict]) -> set[str]:
-    """Every property name the dataset has for this object type, plus HubSpot's defaults (always defined)."""
+def has_salesforce_integration(hubspot: dict[str, list[dict]]) -> bool:
+    """A portal has the integration when any contact or deal carries one of its properties with a value."""
+    return any(
+        record.get("properties", {}).get(name)
+        for object_type, names in INTEGRATION_PROPERTIES.items()
+        for record in hubspot.get(object_type, [])
+        for name in names
+    )
+
+
+def known_properties(object_type: str, records: list[dict], integrated: bool = False) -> set[str]:
+    """Every property name the dataset has for this object type, plus HubSpot's defaults (always defined)
+    and, in a portal with the Salesforce integration, the integration's properties."""
     names = set(DEFAULT_PROPERTIES[object_type])
+    if integrated:
+        names.update(INTEGRATION_PROPERTIES[object_type])
     for record in records:
         names.update(record.get("properties", {}))
     return names
 
 
-def property_definitions(object_type: str, records: list[dict], pipelines: dict) -> list[dict]:
+def property_definitions(object_type: str, records: list[dict], pipelines: dict, integrated: bool) -> list[dict]:
     values_seen: dict[str, set[str]] = {}
     for record in records:
         for name, value in record.get("properties", {}).items():
@@ -66,7 +89,7 @@ def property_definitions(object_type: str, records: list[dict], pipelines: dict)
     stage_labels = _deal_stage_labels(pipelines)
     return [
         _definition(object_type, name, values_seen.get(name, set()), stage_labels)
-        for name in sorted(known_properties(object_type, records))
+        for name in sorted(known_properties(object_type, records, integrated))
     ]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from standin.api.hubspot.errors import validation_error
 from standin.api.hubspot.index import HubSpotIndex, ObjectIndex, filterable_properties, typed_value
 from standin.api.hubspot.records import RecordRenderer, RecordView
+from standin.api.hubspot.schema import SEARCH_ALWAYS
 
 MAX_GROUPS = 5
 MAX_FILTERS_PER_GROUP = 6
@@ -186,7 +187,8 @@ def _limit_and_offset(body: dict) -> tuple[int, int]:
     return limit, offset
 
 
-def search(object_type: str, body: dict, index: HubSpotIndex) -> dict:
+def search(object_type: str, body: dict, index: HubSpotIndex, page_cap: int | None = None) -> dict:
+    """``page_cap``: the most results a page holds whatever the limit (short pages that still page on)."""
     if not isinstance(body, dict):
         raise validation_error("The search request body must be a JSON object")
     if body.get("query"):
@@ -199,8 +201,10 @@ def search(object_type: str, body: dict, index: HubSpotIndex) -> dict:
     matches = ordered_matches(objects, groups, parse_sort(body.get("sorts") or [], objects.known))
     # HubSpot serves no result past the 10,000th, and so never offers a next page that starts there.
     reachable = min(len(matches), RESULT_WINDOW)
-    page_end = min(offset + limit, reachable)
-    renderer = RecordRenderer(RecordView(object_type, tuple(body.get("properties") or ())), index)
+    page_end = min(offset + min(limit, page_cap or limit), reachable)
+    asked = tuple(body.get("properties") or ())
+    # Asked-for properties come with a few HubSpot always returns; asking for none gives the defaults.
+    renderer = RecordRenderer(RecordView(object_type, (*asked, *SEARCH_ALWAYS[object_type]) if asked else ()), index)
     response: dict = {
         "total": len(matches),
         "results": [renderer.render(objects.live[position]) for position in matches.page(offset, page_end)],

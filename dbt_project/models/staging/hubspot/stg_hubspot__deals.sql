@@ -19,7 +19,7 @@ final as (
         deleted_at is not null as is_deleted,
         deleted_at,
         payload -> 'properties' as properties,
-        payload ->> '$.properties.hs_analytics_source' as analytics_source,
+        hs_analytics_source as analytics_source,
         _synced_at as synced_at
     from deals
 )
