@@ -1,4 +1,4 @@
-"""python -m standin.generator --seed 2 --persons 3000 --out fixtures/demo"""
+"""python -m standin.generator --seed 3 --persons 3000 --out fixtures/demo"""
 
 from __future__ import annotations
 
