@@ -16,7 +16,9 @@ from pipeline.partitions import last_complete_week, parse_report_week
 TOKYO = ZoneInfo("Asia/Tokyo")
 RAW = {
     "raw_hubspot": ["contacts", "contact_lifecycle_history", "deals", "deal_pipeline_stages"],
-    "raw_salesforce": ["lead", "lead_history", "opportunity", "opportunity_history"],
+    "raw_salesforce": [
+        "lead", "lead_history", "opportunity", "opportunity_history", "contact", "opportunity_contact_role",
+    ],
 }
 MARTS = [
     "funnel_weekly", "funnel_events", "persons", "cohort_conversion", "funnel_weekly_by_channel", "deal_stage_history",
@@ -27,7 +29,8 @@ STAGING = [
     "stg_hubspot__contacts", "stg_hubspot__contact_lifecycle_dates", "stg_hubspot__contact_lifecycle_history",
     "stg_hubspot__deals", "stg_hubspot__deal_contacts",
     "stg_hubspot__deal_pipeline_stages", "stg_salesforce__leads", "stg_salesforce__lead_history",
-    "stg_salesforce__opportunities", "stg_salesforce__opportunity_history",
+    "stg_salesforce__opportunities", "stg_salesforce__opportunity_history", "stg_salesforce__contacts",
+    "stg_salesforce__opportunity_contact_roles",
 ]
 
 

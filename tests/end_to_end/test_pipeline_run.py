@@ -1,6 +1,8 @@
 """`python -m pipeline run` end to end on a generated dataset: fixture API -> raw -> dbt -> weekly sheet."""
 
 import csv
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -126,20 +128,24 @@ def test_a_week_that_has_not_ended_by_the_recording_is_refused(workdir):
     )
 
 
-def test_a_warehouse_filled_from_another_dataset_is_refused_not_mixed(workdir, tmp_path):
+def test_a_warehouse_filled_from_another_account_is_refused_not_mixed(workdir, tmp_path):
     other = tmp_path / "other"
     (other / "dataset").mkdir(parents=True)
-    for part in ("manifest.json", "hubspot", "salesforce"):
-        source = workdir / "dataset" / part
-        target = other / "dataset" / part
-        target.symlink_to(source, target_is_directory=source.is_dir())
+    for part in ("hubspot", "salesforce"):
+        (other / "dataset" / part).symlink_to(workdir / "dataset" / part, target_is_directory=True)
+    manifest = json.loads((workdir / "dataset" / "manifest.json").read_text(encoding="utf-8"))
+    portal = manifest["hubspot"]["portalId"]
+    other_manifest = manifest | {"hubspot": {"portalId": portal + 1}, "salesforce": {}}  # no org id: derived
+    (other / "dataset" / "manifest.json").write_text(json.dumps(other_manifest), encoding="utf-8")
     result = run_pipeline(workdir, "--week", REPORT_WEEK, dataset=other / "dataset")
     assert result.returncode == 1
     expected = (
-        f"this warehouse holds hubspot data synced from fixture dataset {workdir / 'dataset'}, "
-        f"but this run reads fixture dataset {other / 'dataset'}; "
+        f"this warehouse holds hubspot data synced from HubSpot portal {portal}, "
+        f"but this run reads HubSpot portal {portal + 1}; "
         "point KPI_DUCKDB_PATH at a new file for a different dataset or account"
     )
     assert expected in result.stdout + result.stderr
+    assert re.search(r"this warehouse holds salesforce data synced from Salesforce org 00D\w{15}, but this run "
+                     r"reads Salesforce org 00D\w{15}; ", result.stdout + result.stderr)
     contacts = query(workdir, "SELECT count(*) FROM raw_hubspot.contacts")[0][0]
     assert contacts == len((workdir / "dataset" / "hubspot" / "contacts.jsonl").read_text().splitlines())

@@ -58,7 +58,7 @@ def test_the_second_recording_holds_every_real_world_change(recordings):
     merged_in_b = {merged: survivor for survivor, contact in contacts_b.items() for merged in _merged_ids(contact)}
     vanished = set(contacts_a) - set(contacts_b)
     kept_id_merges = {merged for merged in vanished if merged_in_b.get(merged) in contacts_a}
-    new_id_merges = {merged for merged in vanished if merged_in_b.get(merged) not in contacts_a | {None}}
+    new_id_merges = {merged for merged in vanished if merged_in_b.get(merged) not in {*contacts_a, None}}
     deals_a, deals_b = _records(first, "hubspot/deals.jsonl"), _records(second, "hubspot/deals.jsonl")
     silently_associated = [
         deal_id for deal_id, deal in deals_b.items()
