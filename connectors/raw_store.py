@@ -40,6 +40,8 @@ CREATE TABLE IF NOT EXISTS raw_meta.sync_state (
 # DuckDB's working memory also scales with its threads, so their number is fixed rather than the machine's
 # core count: the budget was measured with 2. Figures in benchmarks/README.md.
 DEFAULT_SYNC_MEMORY_LIMIT = "128MB"
+# How an origin names an account; origins stored in any other form predate that (see RawStore.claim_origin).
+ACCOUNT_ORIGINS = ("HubSpot portal ", "Salesforce org ")
 SYNC_THREADS = 2
 RAW_ROW_GROUP_SIZE = 2048
 SWEPT_IDS = "temp._swept_ids"  # the ids a deletion sweep saw listed
@@ -102,10 +104,12 @@ class RawStore:
         self.connection.close()
 
     def claim_origin(self, source: str, origin: str) -> None:
-        """Tie this warehouse's `source` data (and its cursors) to one origin: a dataset, a portal, an org.
+        """Tie this warehouse's `source` data (and its cursors) to one origin: a portal, an org.
 
         Incremental cursors of one origin are meaningless for another; mixing them would silently keep
-        records of the first and skip most of the second.
+        records of the first and skip most of the second. Warehouses synced before origins named the
+        account recorded a host or a dataset directory, which proves no account: the first claim of an
+        account replaces such an origin.
         """
         row = self.connection.execute(
             "SELECT origin FROM raw_meta.source_origins WHERE source = ?", [source]
@@ -113,6 +117,10 @@ class RawStore:
         if row is None:
             self.connection.execute(
                 "INSERT INTO raw_meta.source_origins VALUES (?, ?, ?)", [source, origin, datetime.now(UTC)]
+            )
+        elif not row[0].startswith(ACCOUNT_ORIGINS):
+            self.connection.execute(
+                "UPDATE raw_meta.source_origins SET origin = ? WHERE source = ?", [origin, source]
             )
         elif row[0] != origin:
             raise OriginMismatch(

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connectors.raw_store import RawStore, StoreOutOfMemory, connect_warehouse
+from connectors.raw_store import OriginMismatch, RawStore, StoreOutOfMemory, connect_warehouse
 
 SYNCED = datetime(2025, 11, 17, 1, 0, tzinfo=UTC)
 
@@ -110,3 +110,14 @@ def test_a_warehouse_synced_before_a_column_was_declared_gains_it_and_keeps_its_
         "SELECT id, merged_into, deleted_at FROM raw_hubspot.contacts ORDER BY id").fetchall() == [
         ("1", None, None), ("9", None, None)]
     store.close()
+
+
+def test_an_origin_recorded_before_origins_named_accounts_is_replaced_then_kept(store):
+    store.connection.execute("INSERT INTO raw_meta.source_origins VALUES ('hubspot', 'fixture dataset /x', now())")
+    store.claim_origin("hubspot", "HubSpot portal 40000003")
+    with pytest.raises(OriginMismatch) as error:
+        store.claim_origin("hubspot", "HubSpot portal 7")
+    assert str(error.value) == (
+        "this warehouse holds hubspot data synced from HubSpot portal 40000003, but this run reads HubSpot portal 7; "
+        "point KPI_DUCKDB_PATH at a new file for a different dataset or account"
+    )
