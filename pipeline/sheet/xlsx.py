@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,7 +17,9 @@ from pipeline.sheet.rows import SheetRow
 from pipeline.sheet.xlsx_formats import Formats, write_number_or_undefined
 from pipeline.sheet.xlsx_trend import write_funnel_sheet, write_trend_sheet
 
-_COLUMN_WIDTHS = (24, 14, 14, 12, 12, 18, 12, 16, 18, 10)
+_COLUMN_WIDTHS = (24, 14, 14, 12, 12, 30, 12, 16, 18, 10)
+_DATA_SOURCE_COLUMN = 5
+_LINE_HEIGHT = 15  # points, the default row height
 _ATTAINMENT_COLUMN = 3
 _STATUS_COLUMN = 9
 
@@ -69,8 +73,17 @@ def _write_kpi_row(sheet, formats: Formats, number: int, row: SheetRow, language
         write_number_or_undefined(sheet, formats, number, column, value, formats.percent)
     texts = (data_source_text(row, language), term(row.kpi.review_frequency, language),
              row.kpi.owner or UNDEFINED, benchmark_text(row, language), status_text(row, language))
-    for column, text in enumerate(texts, start=5):
-        sheet.write_string(number, column, text, formats.text)
+    for column, text in enumerate(texts, start=_DATA_SOURCE_COLUMN):
+        sheet.write_string(number, column, text, formats.wrapped if column == _DATA_SOURCE_COLUMN else formats.text)
+    # Neither Excel nor LibreOffice grows a row for wrapped text written by xlsxwriter: give it the lines.
+    lines = math.ceil(_display_width(texts[0]) / _COLUMN_WIDTHS[_DATA_SOURCE_COLUMN])
+    if lines > 1:
+        sheet.set_row(number, _LINE_HEIGHT * lines)
+
+
+def _display_width(text: str) -> int:
+    """Column-width units: a CJK (full-width) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _colour_by_status(sheet, formats: Formats, row_count: int, language: str) -> None:

@@ -17,6 +17,8 @@ class Formats:
             {"bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF", "text_wrap": True,
              "align": "center", "valign": "vcenter", **_BORDER})
         self.text = workbook.add_format(_BORDER)
+        # A data source may carry a note (e.g. no Salesforce Status history): wrapped, never cut off.
+        self.wrapped = workbook.add_format({"text_wrap": True, **_BORDER})
         self.undefined = workbook.add_format({"align": "center", **_BORDER})
         self.percent = workbook.add_format({"num_format": '0.0"%"', **_BORDER})
         self.date = workbook.add_format({"num_format": "yyyy-mm-dd", **_BORDER})

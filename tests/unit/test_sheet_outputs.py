@@ -191,3 +191,14 @@ def test_libreoffice_converts_the_workbook_to_pdf(tmp_path):
     pdf = tmp_path / "pdf" / "kpi_sheet_2025-06-23.pdf"
     assert completed.returncode == 0, completed.stderr
     assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_a_data_source_note_wraps_in_a_row_tall_enough_to_read(tmp_path):
+    sheets = WeeklySheets(funnel(), CONFIG, SPEND, no_status_history=True)
+    xlsx_path, _ = write_sheet_outputs(sheets.rows(WEEK), sheets.history(WEEK), funnel()[-1], tmp_path, WEEK, "ja")
+    table = openpyxl.load_workbook(xlsx_path).worksheets[0]
+    mqls, opportunities = table[3], table[5]
+    assert mqls[5].value == "MAツール (Salesforce ステータス履歴なし: 作成日で代用)"
+    assert mqls[5].alignment.wrap_text
+    assert (table.row_dimensions[3].height, table.row_dimensions[5].height) == (30, None)
+    assert opportunities[5].value == "SFAツール"
