@@ -8,6 +8,8 @@ stored, and re-running a page is idempotent (rows are keyed upserts).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -44,7 +46,7 @@ DEFAULT_SYNC_MEMORY_LIMIT = "128MB"
 ACCOUNT_ORIGINS = ("HubSpot portal ", "Salesforce org ")
 SYNC_THREADS = 2
 RAW_ROW_GROUP_SIZE = 2048
-SWEPT_IDS = "temp._swept_ids"  # the ids a deletion sweep saw listed
+LIVE_IDS = "temp._live_ids"  # the ids a deletion sweep saw listed
 
 
 def connect_warehouse(path: str | Path, memory_limit: str = DEFAULT_SYNC_MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
@@ -195,38 +197,49 @@ class RawStore:
         return self._apply_gone(table, stream, position)
 
     def start_live_ids(self) -> None:
-        """Begin an Id sweep: the ids the source lists as live are staged aside, page by page (add_live_ids)."""
-        self.connection.execute("CREATE OR REPLACE TEMP TABLE _live_ids (Id VARCHAR)")
+        """Begin a sweep: the ids the source lists as live are staged aside, page by page (add_live_ids), in a
+        temp table, so that memory stays flat whatever the table's size."""
+        self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {LIVE_IDS} (Id VARCHAR NOT NULL)")
 
     def add_live_ids(self, ids: list[str]) -> None:
         # Ids travel as one JSON string: a bound Python list makes DuckDB probe for pandas per item.
-        self.connection.execute("INSERT INTO _live_ids SELECT unnest(from_json(?, '[\"VARCHAR\"]'))",
-                                [json.dumps(ids)])
+        if ids:
+            self.connection.execute(f"INSERT INTO {LIVE_IDS} SELECT unnest(from_json(?, '[\"VARCHAR\"]'))",
+                                    [json.dumps(ids)])
 
     def flag_absent(self, table: str, swept_at: datetime, stream: str, position: dict) -> int:
         """After an Id sweep: flag deleted_at = `swept_at` on the stored live rows the source no longer lists and
         write `position` as `stream`'s cursor, in one transaction. Returns how many rows were flagged."""
         self.connection.execute(
             f"CREATE OR REPLACE TEMP TABLE _gone AS SELECT Id, ?::TIMESTAMPTZ AS deleted_at FROM {table} "
-            "WHERE NOT IsDeleted AND Id NOT IN (SELECT Id FROM _live_ids)",
+            f"WHERE NOT IsDeleted AND Id NOT IN (SELECT Id FROM {LIVE_IDS})",
             [swept_at],
         )
         return self._apply_gone(table, stream, position)
 
     def _apply_gone(self, table: str, stream: str, position: dict) -> int:
         unflagged = f"{table}.Id = _gone.Id AND {table}.deleted_at IS NULL"
-        self.connection.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction(stream):
             live = self.connection.execute(
                 f"SELECT count(*) FROM {table}, _gone WHERE {unflagged} AND NOT {table}.IsDeleted"
             ).fetchone()[0]
             self.connection.execute(f"UPDATE {table} SET deleted_at = _gone.deleted_at FROM _gone WHERE {unflagged}")
             self._write_cursor(stream, position)
+        return live
+
+    @contextmanager
+    def _transaction(self, stream: str) -> Iterator[None]:
+        """One transaction: committed if the block completes, else rolled back; out of memory names the budget."""
+        self.connection.execute("BEGIN TRANSACTION")
+        try:
+            yield
             self.connection.execute("COMMIT")
+        except duckdb.OutOfMemoryException as error:
+            self.connection.execute("ROLLBACK")
+            raise self._out_of_memory(stream) from error
         except BaseException:
             self.connection.execute("ROLLBACK")
             raise
-        return live
 
     def commit_page(
         self,
@@ -245,8 +258,7 @@ class RawStore:
         stored rows are marked ``merged_into`` the survivor, after the upserts.
         """
         counts: dict[str, UpsertCounts] = {}
-        self.connection.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction(stream):
             deleted = self._delete_children(replace_children or {})
             for table, rows in upserts.items():
                 counts[table] = self._upsert(table, rows)
@@ -256,28 +268,11 @@ class RawStore:
                 deleted += counts[table].merged
             if cursor is not None:
                 self._write_cursor(stream, cursor)
-            self.connection.execute("COMMIT")
-        except duckdb.OutOfMemoryException as error:
-            self.connection.execute("ROLLBACK")
-            raise self._out_of_memory(stream) from error
-        except BaseException:
-            self.connection.execute("ROLLBACK")
-            raise
         if deleted:
             # DuckDB holds a 256 KB block of delete markers for every row group a delete touched, until the
             # next checkpoint: updates spread over a large table would pile those up with the table's size.
             self.connection.execute("CHECKPOINT")
         return counts
-
-    def start_id_sweep(self) -> None:
-        """An empty set of live ids for a sweep to fill page by page (a temp table: memory stays flat)."""
-        self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {SWEPT_IDS} (id VARCHAR NOT NULL)")
-
-    def add_swept_ids(self, ids: list[str]) -> None:
-        if ids:
-            self.connection.execute(
-                f"INSERT INTO {SWEPT_IDS} SELECT unnest(from_json(?, '[\"VARCHAR\"]'))", [json.dumps(ids)]
-            )
 
     def flag_unswept(self, stream: str, table: str, swept_at: datetime, cursor: dict) -> tuple[int, int]:
         """Flag ``deleted_at`` on every live row (not archived, merged or deleted) whose id the sweep did not
@@ -286,26 +281,18 @@ class RawStore:
         Returns (flagged, cleared)."""
         spec = RAW_TABLES[table]
         (key,) = spec.key
-        self.connection.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction(stream):
             flagged = self.connection.execute(
                 f"UPDATE {table} SET deleted_at = ? WHERE {spec.live_rows} "
-                f"AND {key} NOT IN (SELECT id FROM {SWEPT_IDS})",
+                f"AND {key} NOT IN (SELECT Id FROM {LIVE_IDS})",
                 [swept_at],
             ).fetchone()[0]
             cleared = self.connection.execute(
                 f"UPDATE {table} SET deleted_at = NULL WHERE deleted_at IS NOT NULL "
-                f"AND {key} IN (SELECT id FROM {SWEPT_IDS})"
+                f"AND {key} IN (SELECT Id FROM {LIVE_IDS})"
             ).fetchone()[0]
             self._write_cursor(stream, cursor)
-            self.connection.execute("COMMIT")
-        except duckdb.OutOfMemoryException as error:
-            self.connection.execute("ROLLBACK")
-            raise self._out_of_memory(stream) from error
-        except BaseException:
-            self.connection.execute("ROLLBACK")
-            raise
-        self.connection.execute(f"DROP TABLE IF EXISTS {SWEPT_IDS}")
+        self.connection.execute(f"DROP TABLE IF EXISTS {LIVE_IDS}")
         if flagged or cleared:
             self.connection.execute("CHECKPOINT")  # as after a page's updates (see commit_page)
         return flagged, cleared

@@ -28,7 +28,7 @@ def sync_deletion_sweep(run: StreamRun, kind: ObjectKind, interval: timedelta) -
         )
         return
     run.report.mode = "full"
-    run.store.start_id_sweep()
+    run.store.start_live_ids()
     for archived in (False, True):
         _list_ids(run, kind, archived)
     cursor = {"swept_at": now.isoformat()}
@@ -43,7 +43,7 @@ def _list_ids(run: StreamRun, kind: ObjectKind, archived: bool) -> None:
     while True:
         body = run.client.list_page(run.name, kind.object_type, after=after, archived=archived, limit=ID_PAGE_SIZE)
         results = body.get("results", [])
-        run.store.add_swept_ids([str(shaping.required(run.name, record, "id")) for record in results])
+        run.store.add_live_ids([str(shaping.required(run.name, record, "id")) for record in results])
         run.report.fetched += len(results)
         after = ((body.get("paging") or {}).get("next") or {}).get("after")
         if after is None:
