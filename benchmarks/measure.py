@@ -89,15 +89,24 @@ def run_sync_child(source: str, database: Path, server: FixtureServer) -> dict:
     return json.loads(completed.stdout)
 
 
-def raw_row_counts(database: Path, source: str, dataset_counts: dict[str, int]) -> dict[str, tuple[int, int]]:
-    """(raw rows of records the dataset still holds, dataset records): rows of merged-away records or of
-    records deleted without a trace stay in the raw layer, flagged, though the dataset no longer has them."""
+def raw_row_counts(database: Path, source: str, dataset_counts: dict[str, int],
+                   changes: dict | None = None) -> dict[str, tuple[int, int]]:
+    """(raw rows of records the dataset still holds, the records raw must hold): rows of merged-away records or
+    of records deleted without a trace stay in the raw layer, flagged, though the dataset no longer has them;
+    field history past Salesforce's retention, or of a purged parent, stays too, unflagged (history has no
+    deletion log to flag it by; the warehouse drops it with its parent), so it counts on both sides."""
     with duckdb.connect(str(database), read_only=True) as connection:
         return {
             table: (connection.execute(f"SELECT count(*) FROM {table} WHERE {_still_held(table)}").fetchone()[0],
-                    dataset_counts[name])
+                    dataset_counts[name] + _kept_unflagged(table, (changes or {}).get(name) or {}))
             for table, name in RAW_TABLE_RECORDS[source].items()
         }
+
+
+def _kept_unflagged(table: str, changes: dict[str, list[str]]) -> int:
+    if RAW_TABLES[table].tracking_columns:
+        return 0
+    return len(changes.get("expired", [])) + len(changes.get("purged", []))
 
 
 def _still_held(table: str) -> str:

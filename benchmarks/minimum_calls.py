@@ -120,6 +120,8 @@ def endpoint(method: str, path: str) -> str:
         return "pipelines"
     if path.startswith("/account-info/"):
         return "account"
+    if path.rstrip("/").endswith("/deleted"):
+        return "getDeleted"
     if path.startswith(("/crm/v4/associations/", "/crm/v4/objects/")):
         return "associations"
     if path.endswith("/search"):
@@ -131,7 +133,7 @@ def endpoint(method: str, path: str) -> str:
     return f"{method} {path}"
 
 
-NO_RECORD_ENDPOINTS = ("login", "describe", "properties", "account")
+NO_RECORD_ENDPOINTS = ("login", "describe", "properties", "account", "getDeleted")
 
 
 def overhead_calls(by_endpoint: Counter[str], full_load: bool) -> int:

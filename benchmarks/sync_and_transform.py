@@ -45,7 +45,7 @@ def _sync_round(persons: int, mode: str, dataset: Path, changes: dict | None, da
                 peak_rss_kib=child["peak_rss_kib"], peak_rss_half_pages_kib=child["peak_rss_half_pages_kib"],
                 rss_before_sync_kib=child["rss_before_sync_kib"],
                 reports=child["reports"], minimums=MINIMUMS[source](counts, changes),
-                requests=server.take_requests(), raw_rows=raw_row_counts(database, source, counts),
+                requests=server.take_requests(), raw_rows=raw_row_counts(database, source, counts, changes),
             ))
     return measurements
 
