@@ -20,6 +20,7 @@ from dagster import (
     in_process_executor,
 )
 
+from pipeline.assets.exports import EXPORT_ASSETS
 from pipeline.assets.raw import hubspot_raw, salesforce_raw
 from pipeline.assets.reporting import build_kpi_sheet_asset
 from pipeline.assets.warehouse import build_warehouse_assets, dbt_cli, prepare_manifest
@@ -27,7 +28,7 @@ from pipeline.checks import lead_status_history_tracked, new_leads_week_over_wee
 from pipeline.environment import Environment
 from pipeline.partitions import report_weeks
 from pipeline.preflight import load_run_inputs
-from pipeline.resources import KpiConfigResource, SheetOutputResource, WarehouseResource
+from pipeline.resources import ExportTargetsResource, KpiConfigResource, SheetOutputResource, WarehouseResource
 from pipeline.sources import HubSpotSource, LiveHubSpot, LiveSalesforce, SalesforceSource
 
 WAREHOUSE_TAG = "kpi/warehouse"
@@ -98,6 +99,10 @@ def bind_resources(env: Environment) -> dict:
         "dbt": dbt_cli(),
         "kpi_config": KpiConfigResource(path=str(env.config_path), data_as_of=sources.data_as_of),
         "sheet_output": SheetOutputResource(path=str(env.output_dir)),
+        "exports": ExportTargetsResource(
+            parquet_dir=str(env.export_parquet_dir) if env.export_parquet_dir else None,
+            postgres_url=_secret(env, "KPI_EXPORT_POSTGRES_URL"),
+        ),
     }
 
 
@@ -112,10 +117,19 @@ def build_definitions(env: Environment, resources: dict | None = None) -> Defini
         tags={WAREHOUSE_TAG: "duckdb"},
         selection=AssetSelection.all(),
         executor_def=in_process_executor,  # one DuckDB file: a single writer at a time
-        description="Sync HubSpot and Salesforce, build the warehouse (dbt), write the weekly KPI sheet.",
+        description=(
+            "Sync HubSpot and Salesforce, build the warehouse (dbt), write the weekly KPI sheet, "
+            "export the marts for BI tools (when configured)."
+        ),
     )
     return Definitions(
-        assets=[hubspot_raw, salesforce_raw, build_warehouse_assets(), build_kpi_sheet_asset(weeks, inputs.timezone)],
+        assets=[
+            hubspot_raw,
+            salesforce_raw,
+            build_warehouse_assets(),
+            build_kpi_sheet_asset(weeks, inputs.timezone),
+            *EXPORT_ASSETS,
+        ],
         asset_checks=[new_leads_week_over_week, lead_status_history_tracked],
         jobs=[weekly_kpi_job],
         # Mondays 09:00 in kpi.yaml's time zone, for the partition (report week) that has just ended.

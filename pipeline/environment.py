@@ -26,6 +26,8 @@ class Environment:
     output_dir: Path
     config_path: Path
     sync_memory_limit: str
+    export_parquet_dir: Path | None
+    """KPI_EXPORT_PARQUET_DIR; None: no Parquet export. (KPI_EXPORT_POSTGRES_URL is a secret, bound as an EnvVar.)"""
     recorded: bool
     """No source credential set at all: the recorded fixtures are served instead of the real services."""
     variables: Mapping[str, str] = field(repr=False)  # holds the secrets; never printed
@@ -38,12 +40,16 @@ class Environment:
             value = Path(environ.get(name) or default)
             return value if value.is_absolute() else PROJECT_ROOT / value
 
+        def optional_path(name: str) -> Path | None:
+            return path(name, "") if environ.get(name) else None
+
         return cls(
             fixtures_dir=path("KPI_FIXTURES_DIR", "fixtures/demo"),
             duckdb_path=path("KPI_DUCKDB_PATH", "data/kpi.duckdb"),
             output_dir=path("KPI_OUTPUT_DIR", "output"),
             config_path=path("KPI_CONFIG", "kpi.yaml"),
             sync_memory_limit=_memory_size(environ.get("KPI_SYNC_MEMORY_LIMIT") or DEFAULT_SYNC_MEMORY_LIMIT),
+            export_parquet_dir=optional_path("KPI_EXPORT_PARQUET_DIR"),
             recorded=not any(environ.get(name) for name in CREDENTIAL_VARS),
             variables=environ,
         )

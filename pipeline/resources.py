@@ -42,3 +42,10 @@ class SheetOutputResource(ConfigurableResource):
     """Directory of the weekly sheets (KPI_OUTPUT_DIR)."""
 
     path: str
+
+
+class ExportTargetsResource(ConfigurableResource):
+    """Where the BI exports go: KPI_EXPORT_PARQUET_DIR and KPI_EXPORT_POSTGRES_URL (an EnvVar: a secret); None = off."""
+
+    parquet_dir: str | None = None
+    postgres_url: str | None = None

@@ -18,6 +18,7 @@ pytest.register_assert_rewrite("tests.support")
 
 from standin.api.server import FixtureAPI  # noqa: E402
 from tests.support.datasets import contact_record, deal_record, write_dataset  # noqa: E402
+from tests.support.postgres import postgres_server, postgres_url  # noqa: E402, F401  (fixtures)
 
 SLOW_LAYERS = {"dbt", "end_to_end"}
 

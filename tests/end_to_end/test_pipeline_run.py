@@ -11,10 +11,13 @@ import duckdb
 import pytest
 from dagster import materialize
 
+from pipeline.assets.exports import EXPORT_ASSETS
 from pipeline.assets.reporting import build_kpi_sheet_asset
+from pipeline.exports import EXPORTED_SCHEMAS
 from pipeline.partitions import report_weeks
-from pipeline.resources import KpiConfigResource, SheetOutputResource, WarehouseResource
+from pipeline.resources import ExportTargetsResource, KpiConfigResource, SheetOutputResource, WarehouseResource
 from tests.support import REPO
+from tests.support.exports import duckdb_rows, postgres_rows, warehouse_tables
 from tests.support.pipeline_run import run_pipeline
 
 REPORT_WEEK = "2025-06-23"
@@ -97,6 +100,24 @@ def test_a_backfill_of_two_past_weeks_writes_two_more_sheets(workdir):
         assert materialize([kpi_sheet], partition_key=week, resources=resources).success
     names = sorted(path.name for path in (workdir / "output").glob("*.xlsx"))
     assert names == ["kpi_sheet_2025-06-09.xlsx", "kpi_sheet_2025-06-16.xlsx", f"kpi_sheet_{REPORT_WEEK}.xlsx"]
+
+
+def test_the_exports_hold_every_mart_row_for_row(workdir, postgres_url, tmp_path):
+    """Both exports of the run's warehouse, read back from PostgreSQL and from the Parquet files."""
+    warehouse, parquet = workdir / "kpi.duckdb", tmp_path / "parquet"
+    resources = {
+        "duckdb": WarehouseResource(database=str(warehouse)),
+        "exports": ExportTargetsResource(parquet_dir=str(parquet), postgres_url=postgres_url),
+    }
+    assert materialize(EXPORT_ASSETS, resources=resources).success
+    tables = warehouse_tables(warehouse, EXPORTED_SCHEMAS)
+    assert {("marts", "funnel_events"), ("reporting", "kpi_sheet"), ("reference", "industry_benchmarks")} <= set(tables)
+    for schema, table in tables:
+        expected = duckdb_rows(warehouse, f'SELECT * FROM "{schema}"."{table}"')
+        assert len(expected[1]) > 0, f"{schema}.{table}"
+        assert postgres_rows(postgres_url, schema, table) == expected, f"{schema}.{table}"
+        from_parquet = duckdb_rows(warehouse, f"SELECT * FROM read_parquet('{parquet / f'{schema}.{table}.parquet'}')")
+        assert from_parquet == expected, f"{schema}.{table}"
 
 
 def test_a_wrong_kpi_yaml_stops_before_anything_runs(workdir, tmp_path):

@@ -91,3 +91,18 @@ def test_a_deletion_sweep_cadence_that_is_not_whole_days_is_refused():
     assert str(error.value) == (
         "HUBSPOT_DELETION_SWEEP_DAYS must be a whole number of days (0 = every run), not 'weekly'"
     )
+
+
+def test_the_export_targets_are_bound_the_url_by_name_only(monkeypatch):
+    url = "postgresql://bi:not-a-real-password@db.example.com/kpi"
+    monkeypatch.setenv("KPI_EXPORT_POSTGRES_URL", url)
+    monkeypatch.setenv("KPI_EXPORT_PARQUET_DIR", "exports")
+    exports = bind_resources(Environment.from_environ())["exports"]
+    assert exports.parquet_dir == str(REPO / "exports")
+    assert "not-a-real-password" not in repr(exports)
+    assert exports.postgres_url.env_var_name == "KPI_EXPORT_POSTGRES_URL"
+
+
+def test_without_export_variables_nothing_is_exported():
+    exports = bind_resources(Environment.from_environ({}))["exports"]
+    assert exports.parquet_dir is None and exports.postgres_url is None
