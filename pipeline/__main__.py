@@ -41,7 +41,8 @@ def run(week_text: str | None) -> int:
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     result = job.execute_in_process(partition_key=week.isoformat(), instance=instance, raise_on_error=False)
     status = "succeeded" if result.success else "FAILED"
-    print(f"weekly_kpi for the week of {week} {status} (run {result.run_id})")
+    outcome = "published" if result.success else "left unchanged"
+    print(f"weekly_kpi for the week of {week} {status} (run {result.run_id}); {env.duckdb_path} {outcome}")
     return 0 if result.success else 1
 
 

@@ -13,6 +13,7 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
+from pipeline.resources import WAREHOUSE_POOL
 from pipeline.status_history import lead_status_history
 
 FUNNEL_WEEKLY = AssetKey(["marts", "funnel_weekly"])
@@ -22,6 +23,7 @@ NEW_LEADS_DROP_WARNING = 0.5
 
 @asset_check(
     asset=FUNNEL_WEEKLY,
+    pool=WAREHOUSE_POOL,  # reads the working file, which a running sync or dbt holds locked
     description=(
         "Warns when new leads of the latest complete week fell by more than 50% from the week before "
         "(tracking broken? campaign paused?)."
@@ -48,6 +50,7 @@ def new_leads_week_over_week(context: AssetCheckExecutionContext, duckdb: DuckDB
 
 @asset_check(
     asset=SALESFORCE_LEAD_HISTORY,
+    pool=WAREHOUSE_POOL,
     description=(
         "Warns when the org has leads but no Lead Status history (an admin must track the field): MQL/SQL "
         "entries of Salesforce leads are then dated by the KPI contract's fallback (creation date)."

@@ -21,6 +21,7 @@ from dagster import (
 )
 
 from pipeline.assets.exports import EXPORT_ASSETS
+from pipeline.assets.published import published_warehouse
 from pipeline.assets.raw import hubspot_raw, salesforce_raw
 from pipeline.assets.reporting import build_kpi_sheet_asset
 from pipeline.assets.warehouse import build_warehouse_assets, dbt_cli, prepare_manifest
@@ -28,10 +29,14 @@ from pipeline.checks import lead_status_history_tracked, new_leads_week_over_wee
 from pipeline.environment import Environment
 from pipeline.partitions import report_weeks
 from pipeline.preflight import load_run_inputs
-from pipeline.resources import ExportTargetsResource, KpiConfigResource, SheetOutputResource, WarehouseResource
+from pipeline.resources import (
+    ExportTargetsResource,
+    KpiConfigResource,
+    PublishedWarehouseResource,
+    SheetOutputResource,
+    WarehouseResource,
+)
 from pipeline.sources import HubSpotSource, LiveHubSpot, LiveSalesforce, SalesforceSource
-
-WAREHOUSE_TAG = "kpi/warehouse"
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,8 @@ def bind_resources(env: Environment) -> dict:
     return {
         "hubspot": sources.hubspot,
         "salesforce": sources.salesforce,
-        "duckdb": WarehouseResource(database=str(env.duckdb_path), sync_memory_limit=env.sync_memory_limit),
+        "duckdb": WarehouseResource(database=str(env.working_duckdb_path), sync_memory_limit=env.sync_memory_limit),
+        "published": PublishedWarehouseResource(path=str(env.duckdb_path)),
         "dbt": dbt_cli(),
         "kpi_config": KpiConfigResource(path=str(env.config_path), data_as_of=sources.data_as_of),
         "sheet_output": SheetOutputResource(path=str(env.output_dir)),
@@ -113,13 +119,11 @@ def build_definitions(env: Environment, resources: dict | None = None) -> Defini
     prepare_manifest()
     weekly_kpi_job = define_asset_job(
         "weekly_kpi",
-        # dagster_home/dagster.yaml queues runs with this tag one at a time: they all write one DuckDB file.
-        tags={WAREHOUSE_TAG: "duckdb"},
         selection=AssetSelection.all(),
         executor_def=in_process_executor,  # one DuckDB file: a single writer at a time
         description=(
-            "Sync HubSpot and Salesforce, build the warehouse (dbt), write the weekly KPI sheet, "
-            "export the marts for BI tools (when configured)."
+            "Sync HubSpot and Salesforce, build the warehouse (dbt), write the weekly KPI sheet, publish the "
+            "warehouse for analysts, export the marts for BI tools (when configured)."
         ),
     )
     return Definitions(
@@ -129,6 +133,7 @@ def build_definitions(env: Environment, resources: dict | None = None) -> Defini
             build_warehouse_assets(),
             build_kpi_sheet_asset(weeks, inputs.timezone),
             *EXPORT_ASSETS,
+            published_warehouse,
         ],
         asset_checks=[new_leads_week_over_week, lead_status_history_tracked],
         jobs=[weekly_kpi_job],

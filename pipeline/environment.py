@@ -23,6 +23,9 @@ CREDENTIAL_VARS = ("HUBSPOT_ACCESS_TOKEN", "SALESFORCE_CLIENT_ID", "SALESFORCE_C
 class Environment:
     fixtures_dir: Path
     duckdb_path: Path
+    """The analysts' warehouse: the snapshot published after each successful run."""
+    working_duckdb_path: Path
+    """The run's own warehouse file, which syncs, dbt and the sheet write; analysts never open it."""
     output_dir: Path
     config_path: Path
     sync_memory_limit: str
@@ -43,9 +46,12 @@ class Environment:
         def optional_path(name: str) -> Path | None:
             return path(name, "") if environ.get(name) else None
 
+        duckdb_path = path("KPI_DUCKDB_PATH", "data/kpi.duckdb")
+        working_duckdb_path = path("KPI_WORKING_DUCKDB_PATH", str(duckdb_path.parent / "work" / duckdb_path.name))
         return cls(
             fixtures_dir=path("KPI_FIXTURES_DIR", "fixtures/demo"),
-            duckdb_path=path("KPI_DUCKDB_PATH", "data/kpi.duckdb"),
+            duckdb_path=duckdb_path,
+            working_duckdb_path=_same_name(working_duckdb_path, duckdb_path),
             output_dir=path("KPI_OUTPUT_DIR", "output"),
             config_path=path("KPI_CONFIG", "kpi.yaml"),
             sync_memory_limit=_memory_size(environ.get("KPI_SYNC_MEMORY_LIMIT") or DEFAULT_SYNC_MEMORY_LIMIT),
@@ -67,6 +73,19 @@ class Environment:
         if not value.isascii() or not value.isdigit():
             raise ValueError(f"{name} must be a whole number of days (0 = every run), not {value!r}")
         return int(value)
+
+
+def _same_name(working: Path, published: Path) -> Path:
+    # DuckDB names a file's catalog by its stem, and dbt's staging views name their tables through it
+    # (kpi.raw_hubspot.contacts): under another name the published copy's views would find nothing.
+    if working.name != published.name:
+        raise ValueError(
+            f"KPI_WORKING_DUCKDB_PATH ({working}) must have the file name of KPI_DUCKDB_PATH ({published.name}): "
+            "the published copy's views refer to the database by that name"
+        )
+    if working == published:
+        raise ValueError(f"KPI_WORKING_DUCKDB_PATH must not be KPI_DUCKDB_PATH ({published}): analysts open that file")
+    return working
 
 
 def _memory_size(value: str) -> str:

@@ -14,14 +14,25 @@ from dagster_duckdb import DuckDBResource
 from connectors.raw_store import DEFAULT_SYNC_MEMORY_LIMIT, connect_warehouse
 from pipeline.preflight import RunInputs, load_run_inputs
 
+# Every asset writes the one working DuckDB file, which takes a single writer: dagster_home/dagster.yaml
+# gives this pool one slot per run, so runs of any origin (job, asset page, backfill) queue one at a time.
+WAREHOUSE_POOL = "kpi_warehouse"
+
 
 class WarehouseResource(DuckDBResource):
-    """The warehouse file (KPI_DUCKDB_PATH), and the memory budget of a sync writing to it (KPI_SYNC_MEMORY_LIMIT)."""
+    """The run's working file (KPI_WORKING_DUCKDB_PATH), and the memory budget of a sync writing to it
+    (KPI_SYNC_MEMORY_LIMIT). Analysts read the published copy instead (PublishedWarehouseResource)."""
 
     sync_memory_limit: str = DEFAULT_SYNC_MEMORY_LIMIT
 
     def connect_for_sync(self) -> duckdb.DuckDBPyConnection:
         return connect_warehouse(self.database, self.sync_memory_limit)
+
+
+class PublishedWarehouseResource(ConfigurableResource):
+    """The analysts' warehouse file (KPI_DUCKDB_PATH), replaced by a snapshot of the working file after each run."""
+
+    path: str
 
 
 class KpiConfigResource(ConfigurableResource):

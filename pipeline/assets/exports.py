@@ -10,7 +10,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Failure, 
 
 from pipeline.exports import ExportReport, copy_to_postgres, write_parquet
 from pipeline.exports.postgres import PostgresExportError
-from pipeline.resources import ExportTargetsResource, WarehouseResource
+from pipeline.resources import WAREHOUSE_POOL, ExportTargetsResource, WarehouseResource
 
 KPI_SHEET = AssetKey(["reporting", "kpi_sheet"])
 EXPORTED = "every table of the schemas marts, reporting and reference"
@@ -43,6 +43,7 @@ def _run(context: AssetExecutionContext, variable: str, target: str | None, expo
 @asset(
     key=AssetKey(["exports", "parquet"]),
     deps=[KPI_SHEET],
+    pool=WAREHOUSE_POOL,
     group_name="exports",
     kinds={"parquet"},
     owners=["team:marketing-ops"],
@@ -61,6 +62,7 @@ def parquet_export(
 @asset(
     key=AssetKey(["exports", "postgres"]),
     deps=[KPI_SHEET],
+    pool=WAREHOUSE_POOL,
     group_name="exports",
     kinds={"postgres"},
     owners=["team:marketing-ops"],

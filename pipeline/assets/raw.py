@@ -33,7 +33,7 @@ from connectors.raw_schema import RAW_TABLES, RawTable, tables_in
 from connectors.raw_store import OriginMismatch, RawStore, StoreOutOfMemory
 from connectors.salesforce.totals import source_totals as salesforce_totals
 from connectors.sync_report import SyncReport
-from pipeline.resources import KpiConfigResource, WarehouseResource
+from pipeline.resources import WAREHOUSE_POOL, KpiConfigResource, WarehouseResource
 from pipeline.sources import HubSpotSource, MissingCredential, SalesforceSource, SourceResource
 
 OWNERS = ["team:marketing-ops"]
@@ -176,6 +176,7 @@ def _materialize(context: AssetExecutionContext, duckdb: WarehouseResource, sour
     check_specs=_check_specs(HUBSPOT_TABLES),
     can_subset=True,
     retry_policy=SOURCE_RETRY,
+    pool=WAREHOUSE_POOL,
     name="hubspot_raw",
 )
 def hubspot_raw(
@@ -202,6 +203,7 @@ def hubspot_raw(
     check_specs=_check_specs(SALESFORCE_TABLES),
     can_subset=True,
     retry_policy=SOURCE_RETRY,
+    pool=WAREHOUSE_POOL,
     name="salesforce_raw",
 )
 def salesforce_raw(context: AssetExecutionContext, salesforce: SalesforceSource, duckdb: WarehouseResource):

@@ -14,7 +14,7 @@ from dagster import (
     asset,
 )
 
-from pipeline.resources import KpiConfigResource, SheetOutputResource, WarehouseResource
+from pipeline.resources import WAREHOUSE_POOL, KpiConfigResource, SheetOutputResource, WarehouseResource
 from pipeline.sheet import MissingReportWeek, publish_weekly_sheet
 
 FUNNEL_WEEKLY = AssetKey(["marts", "funnel_weekly"])
@@ -31,6 +31,7 @@ def build_kpi_sheet_asset(report_weeks: PartitionsDefinition, timezone: str) -> 
         group_name="reporting",
         kinds={"excel", "csv", "duckdb"},
         owners=["team:marketing-ops"],
+        pool=WAREHOUSE_POOL,
         description=(
             f"The weekly KPI sheet of one report week (Monday 00:00 {timezone}): KPI名, 目標値, 実績値, "
             "達成率(%), 前週比(%), データソース, レビュー頻度, 担当者, 業界目安, 判定, as "

@@ -18,7 +18,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from pipeline.environment import PROJECT_ROOT
 from pipeline.kpi_config.funnel_mapping import dbt_vars
-from pipeline.resources import KpiConfigResource, WarehouseResource
+from pipeline.resources import WAREHOUSE_POOL, KpiConfigResource, WarehouseResource
 
 DBT_PROJECT = DbtProject(project_dir=PROJECT_ROOT / "dbt_project", profiles_dir=PROJECT_ROOT / "dbt_project")
 # The dbt of this interpreter's environment: found without an activated virtualenv (dagster dev, the CLI).
@@ -74,6 +74,7 @@ def build_warehouse_assets() -> AssetsDefinition:
         project=DBT_PROJECT,
         dagster_dbt_translator=WarehouseTranslator(),
         name="warehouse_dbt",
+        pool=WAREHOUSE_POOL,
     )
     def warehouse_dbt(
         context: AssetExecutionContext, dbt: DbtCliResource, duckdb: WarehouseResource, kpi_config: KpiConfigResource

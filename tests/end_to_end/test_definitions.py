@@ -1,17 +1,21 @@
 """The Dagster definitions as an ops engineer sees them in the UI, and the weekly schedule."""
 
+import shutil
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from dagster import AssetKey, build_schedule_context
+from dagster import AssetKey, DagsterInstance, build_schedule_context
+from dagster._core.instance.config import PoolGranularity
 from dagster._utils.schedules import cron_string_iterator
 
 from pipeline.definitions import defs as load_definitions
 from pipeline.kpi_config import KpiConfigError
 from pipeline.partitions import last_complete_week, parse_report_week
+from pipeline.resources import WAREHOUSE_POOL
+from tests.support import REPO
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 RAW = {
@@ -60,10 +64,31 @@ def test_the_asset_graph_is_exactly_the_documented_layers(graph):
         {f"{schema}/{table}" for schema, tables in RAW.items() for table in tables}
         | {f"staging/{model}" for model in STAGING}
         | {f"marts/{mart}" for mart in MARTS}
-        | {"reference/industry_benchmarks", "reporting/kpi_sheet"}
+        | {"reference/industry_benchmarks", "reporting/kpi_sheet", "reporting/published_warehouse"}
     )
     assert expected <= keys
     assert {key for key in keys - expected if not key.startswith("intermediate/int_")} == set()
+
+
+def test_every_asset_and_check_is_in_the_warehouse_pool_so_any_run_queues(defs, graph):
+    """Runs of the job, of one asset page or of a backfill all carry the pool, not only the job's runs."""
+    assert {assets_def.node_def.pool for assets_def in graph.assets_defs} == {WAREHOUSE_POOL}
+    check_nodes = {check.node_def.pool for check in defs.asset_checks or []}
+    assert check_nodes == {WAREHOUSE_POOL}
+
+
+def test_the_instance_gives_the_pool_one_slot_per_run(tmp_path):
+    # A copy: loading an instance creates its storage next to dagster.yaml.
+    shutil.copy(REPO / "dagster_home" / "dagster.yaml", tmp_path / "dagster.yaml")
+    with DagsterInstance.from_config(str(tmp_path)) as instance:
+        pools = instance.get_concurrency_config().pool_config
+    assert (pools.pool_granularity, pools.default_pool_limit) == (PoolGranularity.RUN, 1)
+
+
+def test_the_last_asset_publishes_after_the_sheet(graph):
+    published = graph.get(AssetKey(["reporting", "published_warehouse"]))
+    assert published.parent_keys == {AssetKey(["reporting", "kpi_sheet"])}
+    assert published.description and published.kinds == {"duckdb"} and published.group_name == "reporting"
 
 
 def test_every_source_total_check_is_defined(graph):

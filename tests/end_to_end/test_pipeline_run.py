@@ -92,7 +92,7 @@ def test_a_backfill_of_two_past_weeks_writes_two_more_sheets(workdir):
     """One run per partition of the sheet asset, as a backfill launched from the UI makes them."""
     kpi_sheet = build_kpi_sheet_asset(report_weeks("Asia/Tokyo"), "Asia/Tokyo")
     resources = {
-        "duckdb": WarehouseResource(database=str(workdir / "kpi.duckdb")),
+        "duckdb": WarehouseResource(database=str(workdir / "work" / "kpi.duckdb")),
         "kpi_config": KpiConfigResource(path=str(REPO / "kpi.yaml")),
         "sheet_output": SheetOutputResource(path=str(workdir / "output")),
     }

@@ -10,19 +10,22 @@ from pathlib import Path
 from tests.support import REPO
 
 
-def run_pipeline(
+def pipeline_command(
     workdir: Path, *args: str, config: Path | None = None, dataset: Path | None = None, **settings: str
-) -> subprocess.CompletedProcess:
+) -> dict:
+    """Popen's arguments for a run on `dataset`: the published file workdir/kpi.duckdb, the working one in work/."""
     env = {
         **{name: value for name, value in os.environ.items() if not name.startswith(("HUBSPOT_", "SALESFORCE_"))},
         "KPI_FIXTURES_DIR": str(dataset or workdir / "dataset"),
         "KPI_DUCKDB_PATH": str(workdir / "kpi.duckdb"),
+        "KPI_WORKING_DUCKDB_PATH": str(workdir / "work" / "kpi.duckdb"),
         "KPI_OUTPUT_DIR": str(workdir / "output"),
         "KPI_CONFIG": str(config or REPO / "kpi.yaml"),
         **settings,
     }
     env.pop("DAGSTER_HOME", None)
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", "run", *args],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=900,
-    )
+    return {"args": [sys.executable, "-m", "pipeline", "run", *args], "cwd": REPO, "env": env, "text": True}
+
+
+def run_pipeline(workdir: Path, *args: str, **options) -> subprocess.CompletedProcess:
+    return subprocess.run(**pipeline_command(workdir, *args, **options), capture_output=True, timeout=900)

@@ -106,3 +106,24 @@ def test_the_export_targets_are_bound_the_url_by_name_only(monkeypatch):
 def test_without_export_variables_nothing_is_exported():
     exports = bind_resources(Environment.from_environ({}))["exports"]
     assert exports.parquet_dir is None and exports.postgres_url is None
+
+
+def test_the_run_writes_a_working_file_beside_the_published_one_by_default(tmp_path):
+    published = tmp_path / "shared" / "kpi.duckdb"
+    resources = bind_resources(Environment.from_environ({"KPI_DUCKDB_PATH": str(published)}))
+    assert resources["duckdb"].database == str(tmp_path / "shared" / "work" / "kpi.duckdb")
+    assert resources["published"].path == str(published)
+    default = Environment.from_environ({})
+    assert default.duckdb_path == REPO / "data" / "kpi.duckdb"
+    assert default.working_duckdb_path == REPO / "data" / "work" / "kpi.duckdb"
+
+
+def test_a_working_file_of_another_name_or_the_published_file_itself_is_refused(tmp_path):
+    with pytest.raises(ValueError) as error:
+        Environment.from_environ({"KPI_WORKING_DUCKDB_PATH": str(tmp_path / "work.duckdb")})
+    assert str(error.value) == (
+        f"KPI_WORKING_DUCKDB_PATH ({tmp_path / 'work.duckdb'}) must have the file name of KPI_DUCKDB_PATH "
+        "(kpi.duckdb): the published copy's views refer to the database by that name"
+    )
+    with pytest.raises(ValueError, match="must not be KPI_DUCKDB_PATH"):
+        Environment.from_environ({"KPI_WORKING_DUCKDB_PATH": str(REPO / "data/kpi.duckdb")})

@@ -1,0 +1,65 @@
+"""publish_snapshot: the published file is replaced whole, never written in place, and held files are safe."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.publish import publish_snapshot
+from tests.support.analyst import Analyst
+
+
+def _warehouse(path: Path, weeks: int) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("CREATE SCHEMA IF NOT EXISTS marts")
+        connection.execute("CREATE OR REPLACE TABLE marts.funnel_weekly AS SELECT range AS week FROM range(?)", [weeks])
+        connection.execute("CREATE OR REPLACE VIEW marts.latest AS SELECT max(week) AS week FROM marts.funnel_weekly")
+    return path
+
+
+def _weeks(path: Path) -> int:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return connection.execute("SELECT count(*) FROM marts.funnel_weekly").fetchone()[0]
+
+
+def test_the_snapshot_holds_every_table_and_view_and_is_reported(tmp_path):
+    working = _warehouse(tmp_path / "work" / "kpi.duckdb", 3)
+    publication = publish_snapshot(working, tmp_path / "kpi.duckdb")
+    assert _weeks(tmp_path / "kpi.duckdb") == 3
+    assert publication.tables == {"marts": 2}
+    assert publication.size_mb == pytest.approx((tmp_path / "kpi.duckdb").stat().st_size / 1e6)
+    assert (tmp_path / "kpi.duckdb").stat().st_mode == working.stat().st_mode
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["kpi.duckdb", "work"]
+
+
+@pytest.mark.parametrize("mode", ["read_only", "read_write"])
+def test_a_connection_held_by_another_process_keeps_the_old_snapshot(tmp_path, mode):
+    working, published = _warehouse(tmp_path / "work" / "kpi.duckdb", 3), tmp_path / "kpi.duckdb"
+    publish_snapshot(working, published)
+    analyst = Analyst(published, mode)
+    try:
+        _warehouse(working, 5)
+        publish_snapshot(working, published)
+        assert analyst.query("SELECT count(*) FROM marts.funnel_weekly") == [[3]]
+        assert _weeks(published) == 5
+    finally:
+        analyst.close()
+
+
+def test_a_failed_publish_leaves_the_published_file_and_no_copy(tmp_path):
+    published = tmp_path / "kpi.duckdb"
+    publish_snapshot(_warehouse(tmp_path / "work" / "kpi.duckdb", 3), published)
+    before = published.read_bytes()
+    (tmp_path / "broken.duckdb").write_bytes(b"not a database")
+    with pytest.raises(duckdb.Error):
+        publish_snapshot(tmp_path / "broken.duckdb", published)
+    assert published.read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["broken.duckdb", "kpi.duckdb", "work"]
+
+
+def test_a_copy_left_by_a_killed_publish_is_removed(tmp_path):
+    stale = tmp_path / ".kpi.duckdb.x1y2.publishing"
+    stale.write_bytes(b"half a database")
+    publish_snapshot(_warehouse(tmp_path / "work" / "kpi.duckdb", 1), tmp_path / "kpi.duckdb")
+    assert not stale.exists()
