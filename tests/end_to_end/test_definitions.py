@@ -8,7 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from dagster import AssetKey, DagsterInstance, build_schedule_context
+from dagster._core.execution.api import create_execution_plan
 from dagster._core.instance.config import PoolGranularity
+from dagster._core.op_concurrency_limits_counter import compute_run_op_concurrency_info_for_snapshot
+from dagster._core.snap import snapshot_from_execution_plan
 from dagster._utils.schedules import cron_string_iterator
 
 from pipeline.definitions import defs as load_definitions
@@ -75,6 +78,15 @@ def test_every_asset_and_check_is_in_the_warehouse_pool_so_any_run_queues(defs, 
     assert {assets_def.node_def.pool for assets_def in graph.assets_defs} == {WAREHOUSE_POOL}
     check_nodes = {check.node_def.pool for check in defs.asset_checks or []}
     assert check_nodes == {WAREHOUSE_POOL}
+
+
+def test_a_run_of_any_one_asset_holds_the_warehouse_pool(defs):
+    """What the run queue reads from a run launched from an asset page: the pools of the steps it executes."""
+    job = defs.resolve_implicit_global_asset_job_def()
+    for assets_def in defs.assets:
+        subset = job.get_subset(asset_selection={next(iter(assets_def.keys))})
+        plan = snapshot_from_execution_plan(create_execution_plan(subset), subset.get_job_snapshot_id())
+        assert compute_run_op_concurrency_info_for_snapshot(plan).all_pools == {WAREHOUSE_POOL}, assets_def.keys
 
 
 def test_the_instance_gives_the_pool_one_slot_per_run(tmp_path):
