@@ -33,6 +33,8 @@ class Publication:
 def publish_snapshot(working: Path, published: Path) -> Publication:
     """Replace `published` by a snapshot of `working` (every schema), atomically and durably."""
     started = time.perf_counter()
+    if not working.is_file():  # connecting would create an empty database, and publish it
+        raise FileNotFoundError(f"no working warehouse to publish at {working}: run the weekly job first")
     published.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_copies(published)
     # The same directory as the published file, so that the rename never crosses file systems.

@@ -63,3 +63,12 @@ def test_a_copy_left_by_a_killed_publish_is_removed(tmp_path):
     stale.write_bytes(b"half a database")
     publish_snapshot(_warehouse(tmp_path / "work" / "kpi.duckdb", 1), tmp_path / "kpi.duckdb")
     assert not stale.exists()
+
+
+def test_without_a_working_file_nothing_is_published(tmp_path):
+    published = tmp_path / "kpi.duckdb"
+    publish_snapshot(_warehouse(tmp_path / "work" / "kpi.duckdb", 3), published)
+    with pytest.raises(FileNotFoundError, match="run the weekly job first"):
+        publish_snapshot(tmp_path / "elsewhere" / "kpi.duckdb", published)
+    assert _weeks(published) == 3
+    assert not (tmp_path / "elsewhere").exists()
