@@ -68,6 +68,7 @@ def test_the_asset_graph_is_exactly_the_documented_layers(graph):
         | {f"staging/{model}" for model in STAGING}
         | {f"marts/{mart}" for mart in MARTS}
         | {"reference/industry_benchmarks", "reporting/kpi_sheet", "reporting/published_warehouse"}
+        | {"exports/parquet", "exports/postgres"}
     )
     assert expected <= keys
     assert {key for key in keys - expected if not key.startswith("intermediate/int_")} == set()
