@@ -100,7 +100,11 @@ def bind_resources(env: Environment) -> dict:
     return {
         "hubspot": sources.hubspot,
         "salesforce": sources.salesforce,
-        "duckdb": WarehouseResource(database=str(env.working_duckdb_path), sync_memory_limit=env.sync_memory_limit),
+        "duckdb": WarehouseResource(
+            database=str(env.working_duckdb_path),
+            sync_memory_limit=env.sync_memory_limit,
+            seed_path=str(env.duckdb_path),
+        ),
         "published": PublishedWarehouseResource(path=str(env.duckdb_path)),
         "dbt": dbt_cli(),
         "kpi_config": KpiConfigResource(path=str(env.config_path), data_as_of=sources.data_as_of),

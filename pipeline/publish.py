@@ -30,6 +30,22 @@ class Publication:
     """Tables and views per schema in the snapshot."""
 
 
+def seed_working_file(working: Path, published: Path) -> bool:
+    """Start a missing working file from the published one: the last successful run's state, or a warehouse
+    written before working files existed, so that its sync cursors carry on instead of a full reload."""
+    if working.exists() or not published.is_file():
+        return False
+    working.parent.mkdir(parents=True, exist_ok=True)
+    # Older versions wrote the published file directly: a write-ahead log beside it belongs to it.
+    for source, target in ((published.with_name(published.name + ".wal"), working.with_name(working.name + ".wal")),
+                           (published, working)):
+        if source.is_file():
+            staged = target.with_name(target.name + STAGING_SUFFIX)
+            shutil.copyfile(source, staged)
+            os.replace(staged, target)
+    return True
+
+
 def publish_snapshot(working: Path, published: Path) -> Publication:
     """Replace `published` by a snapshot of `working` (every schema), atomically and durably."""
     started = time.perf_counter()

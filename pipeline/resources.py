@@ -6,13 +6,15 @@ The sources' resources are in pipeline/sources.py (live) and pipeline/recorded.p
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
 from dagster_duckdb import DuckDBResource
 
 from connectors.raw_store import DEFAULT_SYNC_MEMORY_LIMIT, connect_warehouse
 from pipeline.preflight import RunInputs, load_run_inputs
+from pipeline.publish import seed_working_file
 
 # Every asset writes the one working DuckDB file, which takes a single writer: dagster_home/dagster.yaml
 # gives this pool one slot per run, so runs of any origin (job, asset page, backfill) queue one at a time.
@@ -24,6 +26,12 @@ class WarehouseResource(DuckDBResource):
     (KPI_SYNC_MEMORY_LIMIT). Analysts read the published copy instead (PublishedWarehouseResource)."""
 
     sync_memory_limit: str = DEFAULT_SYNC_MEMORY_LIMIT
+    seed_path: str | None = None
+    """The published file: a run that finds no working file starts from it, keeping its cursors."""
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        if self.seed_path and seed_working_file(Path(self.database), Path(self.seed_path)):
+            context.log.info(f"no working warehouse at {self.database}: started it from {self.seed_path}")
 
     def connect_for_sync(self) -> duckdb.DuckDBPyConnection:
         return connect_warehouse(self.database, self.sync_memory_limit)

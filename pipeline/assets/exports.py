@@ -12,7 +12,8 @@ from pipeline.exports import ExportReport, copy_to_postgres, write_parquet
 from pipeline.exports.postgres import PostgresExportError
 from pipeline.resources import WAREHOUSE_POOL, ExportTargetsResource, WarehouseResource
 
-KPI_SHEET = AssetKey(["reporting", "kpi_sheet"])
+# After publishing, as dashboards should show what analysts see; a failed export leaves both in place.
+PUBLISHED_WAREHOUSE = AssetKey(["reporting", "published_warehouse"])
 EXPORTED = "every table of the schemas marts, reporting and reference"
 
 
@@ -42,7 +43,7 @@ def _run(context: AssetExecutionContext, variable: str, target: str | None, expo
 
 @asset(
     key=AssetKey(["exports", "parquet"]),
-    deps=[KPI_SHEET],
+    deps=[PUBLISHED_WAREHOUSE],
     pool=WAREHOUSE_POOL,
     group_name="exports",
     kinds={"parquet"},
@@ -61,7 +62,7 @@ def parquet_export(
 
 @asset(
     key=AssetKey(["exports", "postgres"]),
-    deps=[KPI_SHEET],
+    deps=[PUBLISHED_WAREHOUSE],
     pool=WAREHOUSE_POOL,
     group_name="exports",
     kinds={"postgres"},

@@ -5,7 +5,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.publish import publish_snapshot
+from pipeline.publish import publish_snapshot, seed_working_file
 from tests.support.analyst import Analyst
 
 
@@ -72,3 +72,16 @@ def test_without_a_working_file_nothing_is_published(tmp_path):
         publish_snapshot(tmp_path / "elsewhere" / "kpi.duckdb", published)
     assert _weeks(published) == 3
     assert not (tmp_path / "elsewhere").exists()
+
+
+def test_a_missing_working_file_starts_from_the_published_one_and_an_existing_one_is_kept(tmp_path):
+    published, working = tmp_path / "kpi.duckdb", tmp_path / "work" / "kpi.duckdb"
+    with duckdb.connect(str(published)) as connection:
+        connection.execute("CREATE TABLE cursors AS SELECT 'hubspot.contacts' AS stream")
+    assert seed_working_file(working, published)
+    with duckdb.connect(str(working), read_only=True) as connection:
+        assert connection.execute("SELECT stream FROM cursors").fetchall() == [("hubspot.contacts",)]
+    with duckdb.connect(str(published)) as connection:
+        connection.execute("DROP TABLE cursors")
+    assert not seed_working_file(working, published)  # the working file is the writer's: never overwritten
+    assert sorted(path.name for path in working.parent.iterdir()) == ["kpi.duckdb"]
