@@ -3,7 +3,7 @@
 Each file is first copied into a scratch directory (publishing checkpoints the working file, and the input
 is left untouched). Measured: pipeline.publish.publish_snapshot (CHECKPOINT, file copy, fsync, rename), and
 for comparison the other way to snapshot a DuckDB file, ATTACH + COPY FROM DATABASE into a new file.
-Default input: the demo's working file, data/work/kpi.duckdb, left by `python -m pipeline run`.
+Default input: the demo's working file, data/working/kpi.duckdb, left by `python -m pipeline run`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import duckdb
 from pipeline.environment import PROJECT_ROOT
 from pipeline.publish import publish_snapshot
 
-DEMO_WORKING_FILE = PROJECT_ROOT / "data" / "work" / "kpi.duckdb"
+DEMO_WORKING_FILE = PROJECT_ROOT / "data" / "working" / "kpi.duckdb"
 
 
 def _copy_from_database_seconds(working: Path, target: Path) -> float:

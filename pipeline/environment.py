@@ -47,7 +47,7 @@ class Environment:
             return path(name, "") if environ.get(name) else None
 
         duckdb_path = path("KPI_DUCKDB_PATH", "data/kpi.duckdb")
-        working_duckdb_path = path("KPI_WORKING_DUCKDB_PATH", str(duckdb_path.parent / "work" / duckdb_path.name))
+        working_duckdb_path = path("KPI_WORKING_DUCKDB_PATH", str(duckdb_path.parent / "working" / duckdb_path.name))
         return cls(
             fixtures_dir=path("KPI_FIXTURES_DIR", "fixtures/demo"),
             duckdb_path=duckdb_path,

@@ -1,7 +1,8 @@
 """Salesforce's REQUEST_LIMIT_EXCEEDED: which limit was hit, and what that means for the sync.
 
-One errorCode (HTTP 403) covers limits of two kinds, told apart only by the message (real texts in
-/work/shared/reference/real-api-samples/other_repos/salesforce_request_limit_exceeded_variants.json):
+One errorCode (HTTP 403) covers limits of two kinds, told apart only by the message (real texts, from
+SalesforceLabs/OrgCheck #181 and #432 and mautic/mautic #5006, in
+tests/data/real_samples/salesforce_request_limit_exceeded_variants.json):
 ``TotalRequests`` is the org's daily allowance; ``ConcurrentRequests`` (long-running requests in flight)
 and ``ConcurrentPerOrgLongTxn`` (long transactions in flight) clear as soon as other requests finish.
 """

@@ -111,11 +111,11 @@ def test_without_export_variables_nothing_is_exported():
 def test_the_run_writes_a_working_file_beside_the_published_one_by_default(tmp_path):
     published = tmp_path / "shared" / "kpi.duckdb"
     resources = bind_resources(Environment.from_environ({"KPI_DUCKDB_PATH": str(published)}))
-    assert resources["duckdb"].database == str(tmp_path / "shared" / "work" / "kpi.duckdb")
+    assert resources["duckdb"].database == str(tmp_path / "shared" / "working" / "kpi.duckdb")
     assert resources["published"].path == str(published)
     default = Environment.from_environ({})
     assert default.duckdb_path == REPO / "data" / "kpi.duckdb"
-    assert default.working_duckdb_path == REPO / "data" / "work" / "kpi.duckdb"
+    assert default.working_duckdb_path == REPO / "data" / "working" / "kpi.duckdb"
 
 
 def test_a_working_file_of_another_name_or_the_published_file_itself_is_refused(tmp_path):
