@@ -1,4 +1,5 @@
-"""The week-over-week alarm on new leads and the Lead Status history warning, asset checks beyond dbt's tests.
+"""Asset checks beyond dbt's tests: the week-over-week alarm on new leads, the Lead Status history warning,
+and the alarm on a published week that moved.
 
 Every other rule on the funnel (rates within [0, 1], no missing week) is a dbt test in marts/_marts.yml;
 the raw tables' freshness is their assets' FreshnessPolicy (pipeline/assets/raw.py).
@@ -9,15 +10,18 @@ from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetKey,
+    MetadataValue,
     asset_check,
 )
 from dagster_duckdb import DuckDBResource
 
-from pipeline.resources import WAREHOUSE_POOL
+from pipeline.resources import WAREHOUSE_POOL, KpiConfigResource
 from pipeline.status_history import lead_status_history
+from pipeline.week_close.schema import RESTATEMENTS, create_ledger_tables
 
 FUNNEL_WEEKLY = AssetKey(["marts", "funnel_weekly"])
 SALESFORCE_LEAD_HISTORY = AssetKey(["raw_salesforce", "lead_history"])
+KPI_SHEET = AssetKey(["reporting", "kpi_sheet"])
 NEW_LEADS_DROP_WARNING = 0.5
 
 
@@ -64,3 +68,38 @@ def lead_status_history_tracked(context: AssetCheckExecutionContext, duckdb: Duc
         severity=AssetCheckSeverity.WARN,
         metadata={"leads": history.leads, "status_history_rows": history.status_rows},
     )
+
+
+@asset_check(
+    asset=KPI_SHEET,
+    pool=WAREHOUSE_POOL,
+    description=(
+        "Warns when this run restated a published week's KPI by more than kpi.yaml's "
+        "reporting.week_close.alert_share (default 10%) of its published value (速報値, or 確定値 once final); "
+        "reporting.kpi_restatements says why."
+    ),
+)
+def published_weeks_hold(
+    context: AssetCheckExecutionContext, duckdb: DuckDBResource, kpi_config: KpiConfigResource
+) -> AssetCheckResult:
+    share = kpi_config.load().config.reporting.week_close.alert_share
+    with duckdb.get_connection() as connection:
+        create_ledger_tables(connection)
+        moved = connection.execute(
+            "SELECT strftime(week_start, '%Y-%m-%d'), kpi_id, published_value, current_value, reasons "
+            f"FROM {RESTATEMENTS} WHERE run_id = ? AND (published_value IS NULL OR current_value IS NULL "
+            "OR abs(current_value - published_value) > ? * abs(published_value)) ORDER BY 1, 2",
+            [context.run.run_id, share],
+        ).fetchall()
+    return AssetCheckResult(
+        passed=not moved,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "alert_share": share,
+            "moved_beyond_share": len(moved),
+            "moved": MetadataValue.md("\n".join(
+                f"- week {week} {kpi}: {published} → {current} ({', '.join(reasons)})"
+                for week, kpi, published, current, reasons in moved) or "none"),
+        },
+    )
+

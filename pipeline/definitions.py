@@ -25,7 +25,7 @@ from pipeline.assets.published import published_warehouse
 from pipeline.assets.raw import hubspot_raw, salesforce_raw
 from pipeline.assets.reporting import build_kpi_sheet_asset
 from pipeline.assets.warehouse import build_warehouse_assets, dbt_cli, prepare_manifest
-from pipeline.checks import lead_status_history_tracked, new_leads_week_over_week
+from pipeline.checks import lead_status_history_tracked, new_leads_week_over_week, published_weeks_hold
 from pipeline.environment import Environment
 from pipeline.partitions import report_weeks
 from pipeline.preflight import load_run_inputs
@@ -139,7 +139,7 @@ def build_definitions(env: Environment, resources: dict | None = None) -> Defini
             *EXPORT_ASSETS,
             published_warehouse,
         ],
-        asset_checks=[new_leads_week_over_week, lead_status_history_tracked],
+        asset_checks=[new_leads_week_over_week, lead_status_history_tracked, published_weeks_hold],
         jobs=[weekly_kpi_job],
         # Mondays 09:00 in kpi.yaml's time zone, for the partition (report week) that has just ended.
         schedules=[build_schedule_from_partitioned_job(weekly_kpi_job, hour_of_day=9, minute_of_hour=0)],

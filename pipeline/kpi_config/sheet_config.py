@@ -21,6 +21,7 @@ ReviewFrequency = Literal["週次", "月次"]
 Unit = Literal["count", "rate", "yen", "ratio"]
 
 RATE_KPIS = frozenset({"mql_to_sql_rate", "sql_to_opportunity_rate", "win_rate"})
+LTV_TO_CAC_WEEKS = 4  # LTV/CAC is reviewed monthly: computed over the 4 weeks ending with the report week
 
 
 class KpiDefaults(BaseModel):
@@ -152,6 +153,15 @@ class StatusThresholds(BaseModel):
         return self
 
 
+class WeekCloseConfig(BaseModel):
+    """When a published week becomes final (確定), and how far a closed week may move before its check warns."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    final_after_weeks: int = Field(default=4, ge=0)
+    alert_share: float = Field(default=0.10, gt=0, description="a restatement beyond this share of the value warns")
+
+
 class SheetConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -162,6 +172,7 @@ class SheetConfig(BaseModel):
     status_thresholds: StatusThresholds = Field(default_factory=StatusThresholds)
     spend_csv: str | None = None
     ltv: LtvConfig | None = None
+    week_close: WeekCloseConfig = Field(default_factory=WeekCloseConfig)
     kpis: tuple[KpiDefinition, ...] = Field(
         default_factory=lambda: tuple(KpiDefinition(id=kpi_id) for kpi_id in DEFAULT_SHEET_KPIS),
         min_length=1,

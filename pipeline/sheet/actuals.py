@@ -12,9 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
-from pipeline.kpi_config.sheet_config import RATE_KPIS, LtvConfig
+from pipeline.kpi_config.sheet_config import LTV_TO_CAC_WEEKS, RATE_KPIS, LtvConfig
 
-LTV_TO_CAC_WEEKS = 4
 FUNNEL_COUNTS = ("new_leads", "mqls", "sqls", "opportunities", "won_deals", "lost_deals", "won_amount")
 
 

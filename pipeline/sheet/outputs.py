@@ -9,6 +9,7 @@ from pathlib import Path
 from pipeline.sheet.csv_output import write_sheet_csv
 from pipeline.sheet.rows import SheetRow
 from pipeline.sheet.xlsx import write_workbook
+from pipeline.week_close.recent import RestatementLine
 
 
 def write_sheet_outputs(
@@ -18,12 +19,14 @@ def write_sheet_outputs(
     out_dir: str | Path,
     week_start: date,
     language: str,
+    restatements: Sequence[RestatementLine] = (),
 ) -> tuple[Path, Path]:
     """`rows` and `history` from WeeklySheets.rows and .history, `funnel_row` the week's row of
-    marts.funnel_weekly (None when there is none)."""
+    marts.funnel_weekly (None when there is none), `restatements` the ledger's of the last 12 weeks."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"kpi_sheet_{week_start.isoformat()}"
-    xlsx_path = write_workbook(out_dir / f"{stem}.xlsx", rows, history, funnel_row, week_start, language)
+    xlsx_path = write_workbook(out_dir / f"{stem}.xlsx", rows, history, funnel_row, week_start, language,
+                               restatements)
     csv_path = write_sheet_csv(rows, out_dir / f"{stem}.csv", language)
     return xlsx_path, csv_path

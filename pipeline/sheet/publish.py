@@ -17,6 +17,9 @@ from pipeline.sheet.table import KPI_SHEET_COLUMNS, KPI_SHEET_TABLE, kpi_sheet_t
 from pipeline.sheet.targets import TargetPlan
 from pipeline.sheet.warehouse_io import fetch_dicts, replace_table
 from pipeline.status_history import lead_status_history
+from pipeline.week_close.ledger import CloseSettings, Restatement, freeze_published_week, record_restatements
+from pipeline.week_close.recent import recent_restatements
+from pipeline.week_close.sheet_inputs import ledger_sheet
 
 
 class MissingReportWeek(ValueError):
@@ -32,6 +35,10 @@ class PublishedSheet:
     csv_path: Path
     table_rows: int
     preview_markdown: str
+    restatements: list[Restatement]
+    """The restatements this run appended (every frozen week, not only the report week's)."""
+    frozen_as: list[str]
+    """How the report week was frozen by this publication: [], [preliminary] or [preliminary, final]."""
 
 
 def publish_weekly_sheet(
@@ -40,8 +47,13 @@ def publish_weekly_sheet(
     config: SheetConfig,
     spend: Mapping[date, float] | None,
     out_dir: str | Path,
+    close: CloseSettings,
 ) -> PublishedSheet:
-    """Write kpi_sheet_<week>.xlsx/.csv into `out_dir` and replace reporting.kpi_sheet (all weeks)."""
+    """Write kpi_sheet_<week>.xlsx/.csv into `out_dir` and replace reporting.kpi_sheet (all weeks).
+
+    Before, every frozen week is recomputed and its restatements appended to the ledger (the workbook's
+    restatement tab shows them); after, the report week is frozen if this is its first publication.
+    """
     funnel_rows = fetch_dicts(duckdb, "SELECT * FROM marts.funnel_weekly ORDER BY week_start")
     funnel_row = _funnel_row(funnel_rows, week)
     with duckdb.get_connection() as connection:
@@ -53,9 +65,15 @@ def publish_weekly_sheet(
     rows = sheets.rows(week)
     table = kpi_sheet_table(sheets.all_weeks(), config.language)
     replace_table(duckdb, KPI_SHEET_TABLE, KPI_SHEET_COLUMNS, table)
+    ledger = ledger_sheet(sheets)
+    with duckdb.get_connection() as connection:
+        restatements = record_restatements(connection, ledger, close)
+        recent = recent_restatements(connection, week)
     xlsx_path, csv_path = write_sheet_outputs(
-        rows, sheets.history(week), funnel_row, out_dir, week, config.language
+        rows, sheets.history(week), funnel_row, out_dir, week, config.language, recent
     )
+    with duckdb.get_connection() as connection:
+        frozen_as = freeze_published_week(connection, ledger, close, week)
     return PublishedSheet(
         rows=rows,
         plan=sheets.plan,
@@ -64,6 +82,8 @@ def publish_weekly_sheet(
         csv_path=csv_path,
         table_rows=len(table),
         preview_markdown=sheet_markdown(rows, config.language),
+        restatements=restatements,
+        frozen_as=frozen_as,
     )
 
 

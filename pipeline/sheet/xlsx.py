@@ -1,4 +1,4 @@
-"""The weekly KPI workbook: the sheet, the 12-week trend with line charts, and the funnel."""
+"""The weekly KPI workbook: the sheet, the 12-week trend with line charts, the funnel, the restatements."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from pipeline.sheet.formatting import benchmark_text, data_source_text, kpi_label, status_text
 from pipeline.sheet.labels import COLUMNS, NOTES, SHEET_NAMES, STATUS, UNDEFINED, term
+from pipeline.sheet.restatement_labels import RESTATEMENT_SHEET_NAME
 from pipeline.sheet.rows import SheetRow
 from pipeline.sheet.xlsx_formats import Formats, write_number_or_undefined
+from pipeline.sheet.xlsx_restatements import write_restatement_sheet
 from pipeline.sheet.xlsx_trend import write_funnel_sheet, write_trend_sheet
+from pipeline.week_close.recent import RestatementLine
 
 _COLUMN_WIDTHS = (24, 14, 14, 12, 12, 30, 12, 16, 18, 10)
 _DATA_SOURCE_COLUMN = 5
@@ -31,6 +34,7 @@ def write_workbook(
     funnel_row: Mapping | None,
     week_start: date,
     language: str,
+    restatements: Sequence[RestatementLine] = (),
 ) -> Path:
     workbook = xlsxwriter.Workbook(str(path))
     try:
@@ -40,6 +44,8 @@ def write_workbook(
         _write_kpi_sheet(workbook.add_worksheet(sheet_name), formats, rows, week_start, language)
         write_trend_sheet(workbook, workbook.add_worksheet(trend_name), formats, rows, history, language)
         write_funnel_sheet(workbook, workbook.add_worksheet(funnel_name), formats, funnel_row, language)
+        write_restatement_sheet(workbook.add_worksheet(RESTATEMENT_SHEET_NAME[language]), formats, restatements,
+                                [row.kpi for row in rows], language)
         for sheet in workbook.worksheets():
             # Printed for the Monday review: landscape, every column on one page width.
             sheet.set_landscape()

@@ -22,6 +22,7 @@ class Formats:
         self.undefined = workbook.add_format({"align": "center", **_BORDER})
         self.percent = workbook.add_format({"num_format": '0.0"%"', **_BORDER})
         self.date = workbook.add_format({"num_format": "yyyy-mm-dd", **_BORDER})
+        self.timestamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm", **_BORDER})
         self.note = workbook.add_format({"italic": True, "font_color": "#595959"})
         self.on_track = workbook.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
         self.at_risk = workbook.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})

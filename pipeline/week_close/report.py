@@ -1,0 +1,41 @@
+"""This run's restatements as the Dagster asset shows them: counts, the largest one, and log lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dagster import MetadataValue
+
+from pipeline.week_close.ledger import Restatement
+
+
+def largest(restatements: Sequence[Restatement]) -> Restatement | None:
+    """The restatement that moved its value most, relative to the published value."""
+    return max(restatements, key=lambda r: (r.relative_change or 0, abs(r.difference or 0)), default=None)
+
+
+def describe(restatement: Restatement) -> str:
+    moved = ""
+    if restatement.difference is not None and restatement.published_value:
+        moved = f" ({restatement.difference / abs(restatement.published_value):+.1%})"
+    return (f"week {restatement.week_start} {restatement.kpi_id}: {_value(restatement.published_value)} → "
+            f"{_value(restatement.current_value)}{moved}, {restatement.baseline.close_kind}; "
+            f"reasons {', '.join(restatement.reasons()) or 'unknown'}")
+
+
+def restatement_metadata(restatements: Sequence[Restatement]) -> dict:
+    biggest = largest(restatements)
+    return {
+        "restatements": len(restatements),
+        "restated_weeks": len({r.week_start for r in restatements}),
+        "largest_restatement": describe(biggest) if biggest else "none",
+        "restatement_list": MetadataValue.md("\n".join(f"- {describe(r)}" for r in restatements) or "none"),
+    }
+
+
+def restatement_log_lines(restatements: Sequence[Restatement]) -> list[str]:
+    return [f"restated {describe(r)}" for r in restatements]
+
+
+def _value(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.6g}"
