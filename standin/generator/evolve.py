@@ -17,7 +17,7 @@ from pathlib import Path
 
 from standin.api import account_ids
 from standin.generator.evolve_hubspot import evolve_hubspot
-from standin.generator.evolve_restatement import RestatedWeek, restate
+from standin.generator.evolve_restatement import RestatedWeek, Restatement
 from standin.generator.evolve_salesforce import evolve_salesforce
 from standin.generator.evolve_state import EvolvingDataset
 from standin.generator.formats import DAY, WEEK, manifest_time, parse_epoch
@@ -45,6 +45,7 @@ def evolve(src_dir: str | Path, out_dir: str | Path, seed: int, days: int = 7, r
     week = None if restate_week is None else RestatedWeek.of(restate_week, timezone, start)
     rng = random.Random(seed)
     dataset = EvolvingDataset.load(source, rng, start, end)
+    restatement = None if week is None else Restatement.choose(dataset, week)
     users = _read_lines(source / OBJECT_FILES["User"])
     owners = _read_lines(source / OBJECT_FILES["owners"])
     emitter = start_emitter(rng, dataset.ids, dataset, end, *_users_in_owner_order(users, owners),
@@ -52,7 +53,7 @@ def evolve(src_dir: str | Path, out_dir: str | Path, seed: int, days: int = 7, r
     evolve_salesforce(dataset)
     evolve_hubspot(dataset, emitter.owners)
     emit_persons(rng, emitter, _new_person_count(manifest, dataset, days), start, end)
-    restated = None if week is None else restate(dataset, week)
+    restated = None if restatement is None else restatement.make(dataset)
     target.mkdir(parents=True, exist_ok=True)
     dataset.write(target)
     for relative in UNCHANGED_FILES:

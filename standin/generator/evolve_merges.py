@@ -94,8 +94,9 @@ def merge_pair(dataset: EvolvingDataset, primary: dict, secondary: dict, new_rec
     else:
         dataset.mark("contacts", "modified", survivor["id"])
     gone = {record["id"] for record in vanished}
+    removed_deals = dataset.removed("deals")  # out of the new recording already: nothing to report of them
     for deal in dataset.records["deals"]:
-        if reassociate(deal, gone, survivor["id"]):
+        if deal["id"] not in removed_deals and reassociate(deal, gone, survivor["id"]):
             dataset.mark("deals", "modified", deal["id"])
     for deal in dataset.appended["deals"]:  # new this run: reported as added only
         reassociate(deal, gone, survivor["id"])

@@ -6,8 +6,8 @@ another one who arrived that week is GDPR-deleted. Each is recorded as the servi
 the history row and the merge time are of the window; only the CloseDate and the contacts' createdate point
 back at the week, which is what a warehouse reporting by week must notice on its next sync.
 
-The changes come after the random evolution, on records it left untouched, and draw from the same generator
-after it: the random part is the same with or without the option, and without it nothing here runs.
+The records are chosen from the source before the random changes, which leave them alone (they are held),
+and changed after them. Without the option nothing here runs and no random draw moves.
 """
 
 from __future__ import annotations
@@ -54,26 +54,43 @@ class RestatedWeek:
         return f"evolve --restate-week {self.monday.isoformat()}"
 
 
-def restate(dataset: EvolvingDataset, week: RestatedWeek) -> dict:
-    """Make the three changes (all chosen before any is made); what the summary reports of them."""
-    opportunity = _open_opportunity(dataset, week)
-    deleted, (survivor, merged_away) = _contacts(dataset, week)
-    rng = dataset.rng
-    # Strictly after the source's recorded_at: a change at that very second could be in the source already.
-    closed_at = rng.randrange(dataset.start + 1, dataset.end)
-    opportunity["CloseDate"] = (week.monday + timedelta(days=CLOSE_WEEKDAY)).isoformat()
-    change_stage(dataset, opportunity, closing_opportunity_stage(True), closed_at)
-    merge_pair(dataset, survivor, merged_away, new_record=False)
-    dataset.remove("contacts", "gdpr_deleted", deleted["id"])
-    return {"week_start": week.monday.isoformat(), "closed_won_opportunity": opportunity["Id"],
-            "merged": {"survivor": survivor["id"], "merged_away": merged_away["id"]},
-            "deleted_contact": deleted["id"]}
+@dataclass(frozen=True)
+class Restatement:
+    """The records the three changes are made to, chosen from the source and held from the random changes."""
+
+    week: RestatedWeek
+    opportunity: dict
+    survivor: dict  # the merge's primary, which keeps its id
+    merged_away: dict
+    deleted: dict
+
+    @classmethod
+    def choose(cls, dataset: EvolvingDataset, week: RestatedWeek) -> Restatement:
+        opportunity = _open_opportunity(dataset, week)
+        deleted, (survivor, merged_away) = _contacts(dataset, week)
+        dataset.hold("Opportunity", opportunity["Id"])
+        for contact in (survivor, merged_away, deleted):
+            dataset.hold("contacts", contact["id"])
+        return cls(week, opportunity, survivor, merged_away, deleted)
+
+    def make(self, dataset: EvolvingDataset) -> dict:
+        """Make the changes (after the random ones); what the summary reports of them."""
+        # Strictly after the source's recorded_at: a change at that very second could be in the source already.
+        closed_at = dataset.rng.randrange(dataset.start + 1, dataset.end)
+        self.opportunity["CloseDate"] = (self.week.monday + timedelta(days=CLOSE_WEEKDAY)).isoformat()
+        change_stage(dataset, self.opportunity, closing_opportunity_stage(True), closed_at)
+        merge_pair(dataset, self.survivor, self.merged_away, new_record=False)
+        dataset.remove("contacts", "gdpr_deleted", self.deleted["id"])
+        return {"week_start": self.week.monday.isoformat(), "closed_won_opportunity": self.opportunity["Id"],
+                "merged": {"survivor": self.survivor["id"], "merged_away": self.merged_away["id"]},
+                "deleted_contact": self.deleted["id"]}
 
 
 def _open_opportunity(dataset: EvolvingDataset, week: RestatedWeek) -> dict:
-    # Mirrored opportunities are left alone: evolve never moves a mirror's deal with its opportunity.
-    mirrored = {deal["properties"].get("hs_salesforceopportunityid") for deal in _all(dataset, "deals")}
-    candidates = [record for record in dataset.untouched("Opportunity")
+    # Not a mirrored one: evolve never carries an opportunity's stage over to its mirror deal, which would
+    # stay open beside a won opportunity.
+    mirrored = {deal["properties"].get("hs_salesforceopportunityid") for deal in dataset.records["deals"]}
+    candidates = [record for record in dataset.records["Opportunity"]
                   if not record["IsDeleted"] and not record["IsClosed"] and record["Id"] not in mirrored]
     if not candidates:
         raise ValueError(f"{week.label}: no open Salesforce opportunity to close won in that week")
@@ -87,7 +104,7 @@ def _contacts(dataset: EvolvingDataset, week: RestatedWeek) -> tuple[dict, tuple
     if len(sole) < 2:
         raise ValueError(f"{week.label}: fewer than two HubSpot contacts created that week that are each the "
                          f"only record of their person, to merge")
-    linked = {link["id"] for deal in _all(dataset, "deals") for link in deal["associations"]["contacts"]["results"]}
+    linked = {link["id"] for deal in dataset.records["deals"] for link in deal["associations"]["contacts"]["results"]}
     deletable = [record for record in sole if record["id"] not in linked]
     if len(sole) < 3 or not deletable:
         raise ValueError(f"{week.label}: no third HubSpot contact created that week, the only record of its "
@@ -98,12 +115,12 @@ def _contacts(dataset: EvolvingDataset, week: RestatedWeek) -> tuple[dict, tuple
 
 
 def _sole_records_created(dataset: EvolvingDataset, week: RestatedWeek) -> list[dict]:
-    """Live, never merged HubSpot-only contacts created in the week whose email no other record of either CRM
-    has (the source's records, even those this run removes, and the new ones)."""
-    emails = Counter(_email(record["properties"]["email"]) for record in _all(dataset, "contacts"))
-    emails.update(_email(record["Email"]) for name in ("Lead", "Contact") for record in _all(dataset, name))
+    """Live, never merged HubSpot-only contacts created in the week whose email no other record of the source
+    has, in either CRM."""
+    emails = Counter(_email(record["properties"]["email"]) for record in dataset.records["contacts"])
+    emails.update(_email(record["Email"]) for name in ("Lead", "Contact") for record in dataset.records[name])
     sole = []
-    for record in dataset.untouched("contacts"):
+    for record in dataset.records["contacts"]:
         properties, email = record["properties"], _email(record["properties"]["email"])
         if (email and emails[email] == 1 and not record["archived"]
                 and not properties.get("salesforceleadid") and not properties.get("salesforcecontactid")
@@ -111,10 +128,6 @@ def _sole_records_created(dataset: EvolvingDataset, week: RestatedWeek) -> list[
                 and week.start <= parse_epoch(properties["createdate"]) < week.end):
             sole.append(record)
     return sole
-
-
-def _all(dataset: EvolvingDataset, object_name: str) -> list[dict]:
-    return [*dataset.records[object_name], *dataset.appended[object_name]]
 
 
 def _email(value: str | None) -> str:
