@@ -1,7 +1,9 @@
 """The next recording of a dataset's CRM: a window of new persons, edits, archivals and deletions.
 
 python -m standin.generator.evolve --from DIR --out DIR --seed N [--days 7]
+                                  [--restate-week YYYY-MM-DD [--timezone Asia/Tokyo]]
 Records nobody touched keep their exact bytes; the returned summary names every id that changed.
+--restate-week also makes changes that rewrite that past week (evolve_restatement.py).
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ import argparse
 import json
 import random
 import shutil
+from datetime import date
 from pathlib import Path
 
 from standin.api import account_ids
 from standin.generator.evolve_hubspot import evolve_hubspot
+from standin.generator.evolve_restatement import RestatedWeek, Restatement
 from standin.generator.evolve_salesforce import evolve_salesforce
 from standin.generator.evolve_state import EvolvingDataset
 from standin.generator.formats import DAY, WEEK, manifest_time, parse_epoch
@@ -24,8 +28,12 @@ from standin.generator.vocab import INTEGRATION_USER
 UNCHANGED_FILES = (PIPELINES_FILE, OBJECT_FILES["owners"], OBJECT_FILES["User"])
 
 
-def evolve(src_dir: str | Path, out_dir: str | Path, seed: int, days: int = 7) -> dict[str, dict[str, list[str]]]:
-    """Write the recording ``days`` later to ``out_dir``; return the ids added/modified/archived/deleted."""
+def evolve(src_dir: str | Path, out_dir: str | Path, seed: int, days: int = 7, restate_week: date | None = None,
+           timezone: str = "Asia/Tokyo") -> dict[str, dict]:
+    """Write the recording ``days`` later to ``out_dir``; return the ids added/modified/archived/deleted.
+
+    With ``restate_week`` (a Monday; the week in ``timezone``), the summary also has "restated_week".
+    """
     source, target = Path(src_dir), Path(out_dir)
     if days < 1:
         raise ValueError(f"--days must be at least 1, got {days}")
@@ -34,8 +42,10 @@ def evolve(src_dir: str | Path, out_dir: str | Path, seed: int, days: int = 7) -
     manifest = read_manifest(source)
     start = parse_epoch(manifest["recorded_at"])
     end = start + days * DAY
+    week = None if restate_week is None else RestatedWeek.of(restate_week, timezone, start)
     rng = random.Random(seed)
     dataset = EvolvingDataset.load(source, rng, start, end)
+    restatement = None if week is None else Restatement.choose(dataset, week)
     users = _read_lines(source / OBJECT_FILES["User"])
     owners = _read_lines(source / OBJECT_FILES["owners"])
     emitter = start_emitter(rng, dataset.ids, dataset, end, *_users_in_owner_order(users, owners),
@@ -43,15 +53,21 @@ def evolve(src_dir: str | Path, out_dir: str | Path, seed: int, days: int = 7) -
     evolve_salesforce(dataset)
     evolve_hubspot(dataset, emitter.owners)
     emit_persons(rng, emitter, _new_person_count(manifest, dataset, days), start, end)
+    restated = None if restatement is None else restatement.make(dataset)
     target.mkdir(parents=True, exist_ok=True)
     dataset.write(target)
     for relative in UNCHANGED_FILES:
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / relative, target / relative)
+    evolved = {"from": manifest["recorded_at"], "seed": seed, "days": days}
+    if week is not None:
+        evolved["restate_week"] = week.monday.isoformat()
     write_json(target / MANIFEST_FILE, {**manifest, "recorded_at": manifest_time(end),
-                                        **_same_accounts(source, manifest),
-                                        "evolved": {"from": manifest["recorded_at"], "seed": seed, "days": days}})
-    return dataset.summary()
+                                        **_same_accounts(source, manifest), "evolved": evolved})
+    summary: dict[str, dict] = dataset.summary()
+    if restated is not None:
+        summary["restated_week"] = restated
+    return summary
 
 
 def _same_accounts(source: Path, manifest: dict) -> dict:
@@ -92,12 +108,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", required=True, help="dataset directory to write")
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--days", type=int, default=7)
+    parser.add_argument("--restate-week", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="also close an opportunity won in, merge and delete contacts of that past week")
+    parser.add_argument("--timezone", default="Asia/Tokyo", help="the zone whose Monday 00:00 starts the week")
     args = parser.parse_args(argv)
     try:
-        summary = evolve(args.source, args.out, args.seed, args.days)
+        summary = evolve(args.source, args.out, args.seed, args.days, args.restate_week, args.timezone)
     except (ValueError, FileNotFoundError) as error:
         parser.error(str(error))
     print(json.dumps(summary, ensure_ascii=False, indent=1))
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@ ASSOCIATION_RATE = 0.02  # of live deals gaining a contact; at least one
 
 
 def evolve_hubspot(dataset: EvolvingDataset, owners: list[HubSpotOwner]) -> None:
-    contacts = {record["id"]: record for record in dataset.records["contacts"]}
+    # Held contacts are left out of every change here, also of those that reach contacts through deals.
+    contacts = {record["id"]: record for record in dataset.records["contacts"]
+                if not dataset.is_held("contacts", record["id"])}
     _move_deals(dataset, contacts)
     _open_deals(dataset, owners)
     _mirror_opportunities(dataset, contacts, owners)
@@ -92,6 +94,7 @@ def _mirror_opportunities(dataset: EvolvingDataset, contacts: dict[str, dict], o
                            if lead.get("ConvertedOpportunityId")}
     candidates = [opportunity for opportunity in dataset.records["Opportunity"]
                   if not opportunity["IsDeleted"] and opportunity["Id"] not in mirrored
+                  and not dataset.is_held("Opportunity", opportunity["Id"])
                   and lead_of_opportunity.get(opportunity["Id"]) in contact_of_lead]
     by_owner_id = {owner.owner_id: owner for owner in owners}
     for opportunity in dataset.pick(candidates, MIRROR_RATE):

@@ -32,12 +32,12 @@ def _merge_contacts(dataset: EvolvingDataset) -> None:
     classic, fresh = pairs[:count], pairs[count:]
     if earlier is not None:  # a chain across runs: an earlier survivor is merged away now
         classic[-1] = (classic[-1][0], earlier)
-    survivors = [_merge(dataset, *pair, new_record=False) for pair in classic]
+    survivors = [merge_pair(dataset, *pair, new_record=False) for pair in classic]
     for pair in fresh:
-        _merge(dataset, *pair, new_record=True)
+        merge_pair(dataset, *pair, new_record=True)
     # A chain within the run: this week's first survivor merges again, into a new record.
     chained = next(record for record in pool if record["id"] not in _paired(pairs))
-    _merge(dataset, survivors[0], chained, new_record=True, after=survivors[0]["updatedAt"])
+    merge_pair(dataset, survivors[0], chained, new_record=True, after=survivors[0]["updatedAt"])
 
 
 def candidate_pairs(dataset: EvolvingDataset, pool: list[dict], count: int) -> list[tuple[dict, dict]]:
@@ -61,8 +61,15 @@ def candidate_pairs(dataset: EvolvingDataset, pool: list[dict], count: int) -> l
     if with_deals and not {record["id"] for record in picked[-2:]} & linked:
         picked[-1] = rng.choice(with_deals)
     pairs += [picked[index : index + 2] for index in range(0, len(picked), 2)]
-    return [tuple(sorted(pair, key=lambda record: (record["createdAt"], int(record["id"])), reverse=True))
-            for pair in pairs]
+    return [newer_first(*pair) for pair in pairs]
+
+
+def newer_first(first: dict, second: dict) -> tuple[dict, dict]:
+    """(primary, secondary) of a merge: the newer record is the primary (see candidate_pairs)."""
+    def age(record: dict) -> tuple[str, int]:
+        return record["createdAt"], int(record["id"])
+
+    return (first, second) if age(first) >= age(second) else (second, first)
 
 
 def _deal_contact_ids(dataset: EvolvingDataset) -> set[str]:
@@ -73,8 +80,9 @@ def _paired(pairs) -> set[str]:
     return {record["id"] for pair in pairs for record in pair}
 
 
-def _merge(dataset: EvolvingDataset, primary: dict, secondary: dict, new_record: bool,
-           after: str | None = None) -> dict:
+def merge_pair(dataset: EvolvingDataset, primary: dict, secondary: dict, new_record: bool,
+               after: str | None = None) -> dict:
+    """A merge inside the window, recorded as HubSpot records it (hubspot_merges.py); deals follow the survivor."""
     # A merge of a record merged earlier this week comes after that merge, still inside the window.
     time = dataset.moment() if after is None else dataset.rng.randrange(parse_epoch(after), dataset.end)
     new_id = dataset.ids.hubspot("contacts") if new_record else None
@@ -86,8 +94,9 @@ def _merge(dataset: EvolvingDataset, primary: dict, secondary: dict, new_record:
     else:
         dataset.mark("contacts", "modified", survivor["id"])
     gone = {record["id"] for record in vanished}
+    removed_deals = dataset.removed("deals")  # out of the new recording already: nothing to report of them
     for deal in dataset.records["deals"]:
-        if reassociate(deal, gone, survivor["id"]):
+        if deal["id"] not in removed_deals and reassociate(deal, gone, survivor["id"]):
             dataset.mark("deals", "modified", deal["id"])
     for deal in dataset.appended["deals"]:  # new this run: reported as added only
         reassociate(deal, gone, survivor["id"])

@@ -10,6 +10,7 @@ from standin.generator.formats import DAY, parse_epoch, salesforce_attributes, s
 from standin.generator.pipelines import (
     OPEN_OPPORTUNITY_STAGES,
     OPPORTUNITY_STAGE_BY_NAME,
+    OpportunityStage,
     closing_opportunity_stage,
 )
 from standin.generator.salesforce_records import (
@@ -155,20 +156,26 @@ def _move_opportunities(dataset: EvolvingDataset) -> None:
             record["CloseDate"] = tokyo_date(time)
         else:
             stage = OPPORTUNITY_STAGE_BY_NAME[open_names[position + 1]]
-        stamp = salesforce_time(time)
-        record.update(StageName=stage.name, Probability=stage.probability, IsClosed=stage.closed, IsWon=stage.won,
-                      ForecastCategory=stage.forecast_category, LastModifiedDate=stamp, SystemModstamp=stamp)
-        history_id = dataset.ids.salesforce("OpportunityHistory")
-        amount = record["Amount"]
-        dataset.add("OpportunityHistory", {
-            "attributes": salesforce_attributes("OpportunityHistory", history_id),
-            "Id": history_id, "IsDeleted": False, "OpportunityId": record["Id"], "CreatedById": record["OwnerId"],
-            "CreatedDate": stamp, "StageName": stage.name, "Amount": amount,
-            "ExpectedRevenue": None if amount is None else amount * stage.probability / 100,
-            "CloseDate": record["CloseDate"], "Probability": stage.probability,
-            "ForecastCategory": stage.forecast_category, "SystemModstamp": stamp,
-        })
-        dataset.mark("Opportunity", "modified", record["Id"])
+        change_stage(dataset, record, stage, time)
+
+
+def change_stage(dataset: EvolvingDataset, record: dict, stage: OpportunityStage, time: int) -> None:
+    """Move an opportunity to ``stage`` at ``time`` (its CloseDate already set): the stamps move and the
+    stage change gets its OpportunityHistory row, as Salesforce writes one."""
+    stamp = salesforce_time(time)
+    record.update(StageName=stage.name, Probability=stage.probability, IsClosed=stage.closed, IsWon=stage.won,
+                  ForecastCategory=stage.forecast_category, LastModifiedDate=stamp, SystemModstamp=stamp)
+    history_id = dataset.ids.salesforce("OpportunityHistory")
+    amount = record["Amount"]
+    dataset.add("OpportunityHistory", {
+        "attributes": salesforce_attributes("OpportunityHistory", history_id),
+        "Id": history_id, "IsDeleted": False, "OpportunityId": record["Id"], "CreatedById": record["OwnerId"],
+        "CreatedDate": stamp, "StageName": stage.name, "Amount": amount,
+        "ExpectedRevenue": None if amount is None else amount * stage.probability / 100,
+        "CloseDate": record["CloseDate"], "Probability": stage.probability,
+        "ForecastCategory": stage.forecast_category, "SystemModstamp": stamp,
+    })
+    dataset.mark("Opportunity", "modified", record["Id"])
 
 
 def _delete(dataset: EvolvingDataset, object_name: str, history_name: str, parent_field: str) -> None:

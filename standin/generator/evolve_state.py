@@ -40,6 +40,7 @@ class EvolvingDataset:
     appended: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in OBJECT_FILES})
     changes: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     deleted_log: dict[str, list[str]] = field(default_factory=dict)  # SObject -> lines of deleted/<SObject>.jsonl
+    held: dict[str, set[str]] = field(default_factory=dict)  # ids kept from the random changes (see hold)
 
     @classmethod
     def load(cls, root: Path, rng: random.Random, start: int, end: int) -> EvolvingDataset:
@@ -75,8 +76,15 @@ class EvolvingDataset:
         return self.rng.randrange(self.start, self.end)
 
     def untouched(self, object_name: str) -> list[dict]:
-        changed = set().union(*self.changes.get(object_name, {}).values())
+        changed = set().union(*self.changes.get(object_name, {}).values(), self.held.get(object_name, ()))
         return [record for record in self.records[object_name] if record_id(record) not in changed]
+
+    def hold(self, object_name: str, held_id: str) -> None:
+        """Keep a record of the source out of the random changes, for a change of this run made after them."""
+        self.held.setdefault(object_name, set()).add(held_id)
+
+    def is_held(self, object_name: str, candidate_id: str) -> bool:
+        return candidate_id in self.held.get(object_name, ())
 
     def mark(self, object_name: str, kind: str, changed_id: str) -> None:
         self.changes.setdefault(object_name, {}).setdefault(kind, set()).add(changed_id)
