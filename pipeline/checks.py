@@ -17,7 +17,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipeline.resources import WAREHOUSE_POOL, KpiConfigResource
 from pipeline.status_history import lead_status_history
-from pipeline.week_close.schema import RESTATEMENTS, create_ledger_tables
+from pipeline.week_close.report import moved_beyond_share
 
 FUNNEL_WEEKLY = AssetKey(["marts", "funnel_weekly"])
 SALESFORCE_LEAD_HISTORY = AssetKey(["raw_salesforce", "lead_history"])
@@ -84,22 +84,13 @@ def published_weeks_hold(
 ) -> AssetCheckResult:
     share = kpi_config.load().config.reporting.week_close.alert_share
     with duckdb.get_connection() as connection:
-        create_ledger_tables(connection)
-        moved = connection.execute(
-            "SELECT strftime(week_start, '%Y-%m-%d'), kpi_id, published_value, current_value, reasons "
-            f"FROM {RESTATEMENTS} WHERE run_id = ? AND (published_value IS NULL OR current_value IS NULL "
-            "OR abs(current_value - published_value) > ? * abs(published_value)) ORDER BY 1, 2",
-            [context.run.run_id, share],
-        ).fetchall()
+        moved = moved_beyond_share(connection, context.run.run_id, share)
     return AssetCheckResult(
         passed=not moved,
         severity=AssetCheckSeverity.WARN,
         metadata={
             "alert_share": share,
             "moved_beyond_share": len(moved),
-            "moved": MetadataValue.md("\n".join(
-                f"- week {week} {kpi}: {published} → {current} ({', '.join(reasons)})"
-                for week, kpi, published, current, reasons in moved) or "none"),
+            "moved": MetadataValue.md("\n".join(f"- {line}" for line in moved) or "none"),
         },
     )
-

@@ -16,7 +16,7 @@ from pipeline.sheet.restatement_labels import (
 from pipeline.sheet.xlsx_formats import Formats, write_number_or_undefined
 from pipeline.week_close.recent import RestatementLine
 
-_WIDTHS = (12, 22, 8, 12, 12, 12, 12, 11, 26, 26, 26, 18)
+_WIDTHS = (12, 22, 8, 12, 12, 12, 12, 11, 31, 31, 20, 18)  # a Salesforce key is 29 characters
 _RECORDS_SHOWN = 5
 
 

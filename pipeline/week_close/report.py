@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dagster import MetadataValue
 
 from pipeline.week_close.ledger import Restatement
+from pipeline.week_close.schema import RESTATEMENTS, create_ledger_tables
 
 
 def largest(restatements: Sequence[Restatement]) -> Restatement | None:
@@ -39,3 +40,17 @@ def restatement_log_lines(restatements: Sequence[Restatement]) -> list[str]:
 
 def _value(value: float | None) -> str:
     return "—" if value is None else f"{value:,.6g}"
+
+
+def moved_beyond_share(connection, run_id: str, share: float) -> list[str]:
+    """The restatements of run `run_id` that moved a published value by more than `share` of it (any move from
+    0 or from —), one line each."""
+    create_ledger_tables(connection)
+    rows = connection.execute(
+        "SELECT strftime(week_start, '%Y-%m-%d'), kpi_id, published_value, current_value, reasons "
+        f"FROM {RESTATEMENTS} WHERE run_id = ? AND (published_value IS NULL OR current_value IS NULL "
+        "OR abs(current_value - published_value) > ? * abs(published_value)) ORDER BY 1, 2",
+        [run_id, share],
+    ).fetchall()
+    return [f"week {week} {kpi_id}: {_value(published)} → {_value(current)} ({', '.join(reasons)})"
+            for week, kpi_id, published, current, reasons in rows]

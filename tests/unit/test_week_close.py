@@ -8,6 +8,7 @@ import pytest
 from pipeline.week_close.events import Event
 from pipeline.week_close.ledger import CloseSettings, Sheet, freeze_published_week, record_restatements
 from pipeline.week_close.matching import compare_events
+from pipeline.week_close.report import moved_beyond_share, restatement_metadata
 
 WEEK = date(2025, 1, 6)
 FROZEN_AT = datetime(2025, 1, 13, tzinfo=UTC)
@@ -190,3 +191,17 @@ def test_a_week_becomes_final_once_and_is_then_measured_against_its_final_value(
     assert record_restatements(warehouse.connection, warehouse.sheet(), _settings("run-4", now=even_later)) == []
     assert warehouse.connection.execute(
         "SELECT count(*) FROM reporting.kpi_week_close WHERE close_kind = 'final'").fetchone() == (2,)
+
+
+def test_the_check_names_the_restatements_of_its_run_that_moved_beyond_the_share(published):
+    warehouse = published
+    later = FROZEN_AT + timedelta(days=1)
+    warehouse.events = [event for event in warehouse.events if event[2] != "hubspot:3"]
+    warehouse.records["hubspot:3"][2] = True
+    restated = record_restatements(warehouse.connection, warehouse.sheet(), _settings("run-2", now=later))
+    metadata = restatement_metadata(restated)
+    assert (metadata["restatements"], metadata["restated_weeks"]) == (1, 1)
+    assert metadata["largest_restatement"] == "week 2025-01-06 new_leads: 4 → 3 (-25.0%), preliminary; reasons deletion"
+    assert moved_beyond_share(warehouse.connection, "run-2", 0.25) == []
+    assert moved_beyond_share(warehouse.connection, "run-2", 0.2499) == ["week 2025-01-06 new_leads: 4 → 3 (deletion)"]
+    assert moved_beyond_share(warehouse.connection, "run-1", 0.01) == []
