@@ -48,6 +48,8 @@ def _write_line(sheet, formats: Formats, number: int, line: RestatementLine, kpi
     sheet.write_string(number, 1, kpi_label(kpi, language) if kpi else line.kpi_id, formats.text)
     sheet.write_string(number, 2, WEEK_STATUS[language][line.week_status], formats.text)
     values = (line.preliminary_value, line.final_value, line.current_value, line.difference)
+    if kpi is not None and kpi.unit == "rate":  # fractions in the ledger, percentages on the sheet
+        values = tuple(None if value is None else value * 100 for value in values)
     for column, value in enumerate(values, start=3):
         number_format = formats.for_unit(kpi.unit, value) if kpi else formats.text
         write_number_or_undefined(sheet, formats, number, column, value, number_format)

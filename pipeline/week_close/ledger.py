@@ -78,7 +78,7 @@ class Sheet:
 
     kpi_ids: Sequence[str]
     actual: Callable[[str, date], float | None]
-    """(kpi id, week) -> the value in the sheet's scale, None where the sheet shows —"""
+    """(kpi id, week) -> the value (rates as fractions), None where the sheet shows —"""
     inputs_md5: Callable[[str, date], str]
     """(kpi id, week) -> md5 of what the value depends on besides events (spend, LTV settings)"""
     last_week: date

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from dagster import MetadataValue
 
+from pipeline.kpi_config.sheet_config import RATE_KPIS
 from pipeline.week_close.ledger import Restatement
 from pipeline.week_close.schema import RESTATEMENTS, create_ledger_tables
 
@@ -19,8 +20,9 @@ def describe(restatement: Restatement) -> str:
     moved = ""
     if restatement.difference is not None and restatement.published_value:
         moved = f" ({restatement.difference / abs(restatement.published_value):+.1%})"
-    return (f"week {restatement.week_start} {restatement.kpi_id}: {_value(restatement.published_value)} → "
-            f"{_value(restatement.current_value)}{moved}, {restatement.baseline.close_kind}; "
+    kpi_id = restatement.kpi_id
+    return (f"week {restatement.week_start} {kpi_id}: {_value(restatement.published_value, kpi_id)} → "
+            f"{_value(restatement.current_value, kpi_id)}{moved}, {restatement.baseline.close_kind}; "
             f"reasons {', '.join(restatement.reasons()) or 'unknown'}")
 
 
@@ -38,8 +40,10 @@ def restatement_log_lines(restatements: Sequence[Restatement]) -> list[str]:
     return [f"restated {describe(r)}" for r in restatements]
 
 
-def _value(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.6g}"
+def _value(value: float | None, kpi_id: str) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1%}" if kpi_id in RATE_KPIS else f"{value:,.6g}"
 
 
 def moved_beyond_share(connection, run_id: str, share: float) -> list[str]:
@@ -52,5 +56,5 @@ def moved_beyond_share(connection, run_id: str, share: float) -> list[str]:
         "OR abs(current_value - published_value) > ? * abs(published_value)) ORDER BY 1, 2",
         [run_id, share],
     ).fetchall()
-    return [f"week {week} {kpi_id}: {_value(published)} → {_value(current)} ({', '.join(reasons)})"
+    return [f"week {week} {kpi_id}: {_value(published, kpi_id)} → {_value(current, kpi_id)} ({', '.join(reasons)})"
             for week, kpi_id, published, current, reasons in rows]

@@ -15,7 +15,7 @@ LEDGER_DDL = (
         week_start DATE NOT NULL,
         kpi_id VARCHAR NOT NULL,
         close_kind VARCHAR NOT NULL,        -- preliminary (速報値) or final (確定値)
-        value DOUBLE,                       -- in the sheet's scale; NULL where the sheet shows —
+        value DOUBLE,                       -- rates as fractions; NULL where the sheet shows —
         closed_at TIMESTAMPTZ NOT NULL,
         data_as_of TIMESTAMPTZ NOT NULL,
         run_id VARCHAR NOT NULL,

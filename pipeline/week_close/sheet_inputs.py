@@ -7,7 +7,7 @@ import json
 from datetime import date, timedelta
 
 from pipeline.kpi_config import KpiConfig
-from pipeline.kpi_config.sheet_config import LTV_TO_CAC_WEEKS
+from pipeline.kpi_config.sheet_config import LTV_TO_CAC_WEEKS, RATE_KPIS
 from pipeline.sheet.rows import WeeklySheets
 from pipeline.week_close.ledger import Sheet
 
@@ -18,10 +18,15 @@ SPEND_WEEKS = {"cpa": 1, "cac": 1, "ltv_to_cac": LTV_TO_CAC_WEEKS}
 def ledger_sheet(sheets: WeeklySheets) -> Sheet:
     return Sheet(
         kpi_ids=[kpi.id for kpi in sheets.config.kpis],
-        actual=sheets.actual,
+        actual=lambda kpi_id, week: warehouse_scale(kpi_id, sheets.actual(kpi_id, week)),
         inputs_md5=lambda kpi_id, week: _inputs_md5(sheets, kpi_id, week),
         last_week=max(sheets.funnel),
     )
+
+
+def warehouse_scale(kpi_id: str, value: float | None) -> float | None:
+    """The ledger keeps rates as fractions, as marts.funnel_weekly does; only the sheet shows percentages."""
+    return value / 100 if value is not None and kpi_id in RATE_KPIS else value
 
 
 def funnel_config_md5(config: KpiConfig) -> str:

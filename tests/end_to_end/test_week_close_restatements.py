@@ -62,10 +62,8 @@ def _settings(dataset: Path):
     return contract_settings(load_kpi_config(REPO / "kpi.yaml"), recorded_at(dataset))
 
 
-def _sheet_scale(kpi_id: str, value):
-    if value is None:
-        return None
-    return float(value) * 100 if kpi_id in RATES else float(value)
+def _ledger_value(value):
+    return None if value is None else float(value)
 
 
 def _lead_events(roots, settings, week: date) -> list[tuple[str, frozenset[str]]]:
@@ -118,7 +116,7 @@ def test_the_first_run_froze_week_w_as_the_contract_counts_it(runs):
         closes = connection.execute("SELECT week_start, count(*) FROM reporting.kpi_week_close "
                                     "GROUP BY ALL ORDER BY ALL").fetchall()
     assert {kpi: frozen[kpi] for kpi in (*COUNTS, *RATES)} == {
-        kpi: _sheet_scale(kpi, expected[column]) for kpi, column in {**COUNTS, **{r: r for r in RATES}}.items()}
+        kpi: _ledger_value(expected[column]) for kpi, column in {**COUNTS, **{r: r for r in RATES}}.items()}
     assert lead_records == {key for key, _ in _lead_events(first, _settings(first), week)}
     # Append-only: W frozen once by the first run, W+1 by the second; W was not frozen again.
     assert closes == [(week, 11), (week + timedelta(weeks=1), 11)]
@@ -131,7 +129,7 @@ def test_every_moved_kpi_of_week_w_is_restated_with_the_contracts_values(runs):
     assert then["new_leads"] != now["new_leads"] and then["won_deals"] != now["won_deals"]
     for kpi_id in (*COUNTS, *RATES):
         column = COUNTS.get(kpi_id, kpi_id)
-        published, current = _sheet_scale(kpi_id, then[column]), _sheet_scale(kpi_id, now[column])
+        published, current = _ledger_value(then[column]), _ledger_value(now[column])
         if published == current:
             continue
         status, published_value, current_value, *_ = _restatement(workdir, week, kpi_id)
