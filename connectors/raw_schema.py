@@ -147,6 +147,25 @@ HUBSPOT_PIPELINE_STAGES = RawTable(
     streams=("hubspot.deal_pipelines",),
     description="Deal pipelines and stages with isClosed/probability metadata (decides won/lost).",
 )
+HUBSPOT_OWNERS = RawTable(
+    "raw_hubspot.owners",
+    key=("id",),
+    typed_columns={
+        "id": "VARCHAR NOT NULL",
+        "email": "VARCHAR",
+        "first_name": "VARCHAR",
+        "last_name": "VARCHAR",
+        "user_id": "BIGINT",
+        "archived": "BOOLEAN NOT NULL",
+    },
+    streams=("hubspot.owners",),
+    description=(
+        "Owners (the users records are assigned to, hubspot_owner_id), active and archived, replaced whole "
+        "each run; user_id is kept for archived owners too (userIdIncludingInactive)."
+    ),
+    deleted_flag="archived",
+    source_counts_rows=False,
+)
 SALESFORCE_LEADS = RawTable(
     "raw_salesforce.lead",
     key=("Id",),
@@ -159,6 +178,7 @@ SALESFORCE_LEADS = RawTable(
         "ConvertedDate": "DATE",
         "ConvertedOpportunityId": "VARCHAR",
         "ConvertedContactId": "VARCHAR",
+        "OwnerId": "VARCHAR",
         "CreatedDate": "TIMESTAMPTZ",
         "LastModifiedDate": "TIMESTAMPTZ",
         "SystemModstamp": "TIMESTAMPTZ",
@@ -197,6 +217,7 @@ SALESFORCE_OPPORTUNITIES = RawTable(
         "IsWon": "BOOLEAN",
         "CloseDate": "DATE",
         "LeadSource": "VARCHAR",
+        "OwnerId": "VARCHAR",
         "CreatedDate": "TIMESTAMPTZ",
         "LastModifiedDate": "TIMESTAMPTZ",
         "SystemModstamp": "TIMESTAMPTZ",
@@ -261,6 +282,21 @@ SALESFORCE_OPPORTUNITY_CONTACT_ROLES = RawTable(
     deleted_flag="IsDeleted",
     tracking_columns=GONE,
 )
+SALESFORCE_USERS = RawTable(
+    "raw_salesforce.user",
+    key=("Id",),
+    typed_columns={
+        "Id": "VARCHAR NOT NULL",
+        "Name": "VARCHAR",
+        "Email": "VARCHAR",
+        "IsActive": "BOOLEAN",
+        "CreatedDate": "TIMESTAMPTZ",
+        "LastModifiedDate": "TIMESTAMPTZ",
+        "SystemModstamp": "TIMESTAMPTZ",
+    },
+    streams=("salesforce.User",),
+    description="Users (the OwnerId of leads and opportunities); never deleted, only deactivated (IsActive).",
+)
 RAW_TABLES: dict[str, RawTable] = {
     table.name: table
     for table in (
@@ -268,12 +304,14 @@ RAW_TABLES: dict[str, RawTable] = {
         HUBSPOT_LIFECYCLE_HISTORY,
         HUBSPOT_DEALS,
         HUBSPOT_PIPELINE_STAGES,
+        HUBSPOT_OWNERS,
         SALESFORCE_LEADS,
         SALESFORCE_LEAD_HISTORY,
         SALESFORCE_OPPORTUNITIES,
         SALESFORCE_OPPORTUNITY_HISTORY,
         SALESFORCE_CONTACTS,
         SALESFORCE_OPPORTUNITY_CONTACT_ROLES,
+        SALESFORCE_USERS,
     )
 }
 

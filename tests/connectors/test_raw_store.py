@@ -113,7 +113,8 @@ def test_a_warehouse_synced_before_a_column_was_declared_gains_it_and_keeps_its_
 
 
 def test_an_origin_recorded_before_origins_named_accounts_is_replaced_then_kept(store):
-    store.connection.execute("INSERT INTO raw_meta.source_origins VALUES ('hubspot', 'fixture dataset /x', now())")
+    store.connection.execute("INSERT INTO raw_meta.source_origins (source, origin, first_synced_at) "
+                             "VALUES ('hubspot', 'fixture dataset /x', now())")
     store.claim_origin("hubspot", "HubSpot portal 40000003")
     with pytest.raises(OriginMismatch) as error:
         store.claim_origin("hubspot", "HubSpot portal 7")

@@ -12,26 +12,7 @@ from simple_salesforce import Salesforce
 
 from standin.api.faults import Fault
 from standin.api.server import FixtureAPI
-from tests.support.datasets import write_dataset, write_jsonl
-
-USER_STAMP = "2024-04-01T00:30:00.000+0000"
-
-
-def owner(number: int, archived: bool = False) -> dict:
-    return {"id": str(70000000 + number), "email": f"rep{number}@example.co.jp", "firstName": f"Rep{number}",
-            "lastName": "Sales", "userId": 2000000 + number, "createdAt": "2024-04-01T00:30:00.000Z",
-            "updatedAt": "2024-04-01T00:30:00.000Z", "archived": archived}
-
-
-def user(number: int, active: bool = True) -> dict:
-    user_id = f"0055g0000000{number:03d}AAA"
-    return {"attributes": {"type": "User", "url": f"/services/data/v59.0/sobjects/User/{user_id}"},
-            "Id": user_id, "Name": f"営業 {number}", "Email": f"rep{number}@example.co.jp", "IsActive": active,
-            "CreatedDate": USER_STAMP, "LastModifiedDate": USER_STAMP, "SystemModstamp": USER_STAMP}
-
-
-OWNERS = [owner(number, archived=number in (2, 6)) for number in range(1, 8)]  # five active, two archived
-USERS = [user(number, active=number != 3) for number in range(1, 5)]
+from tests.support.datasets import OWNERS, USER_STAMP, USERS, write_dataset, write_jsonl
 
 
 @pytest.fixture
