@@ -22,6 +22,8 @@ class Formats:
         self.undefined = workbook.add_format({"align": "center", **_BORDER})
         self.percent = workbook.add_format({"num_format": '0.0"%"', **_BORDER})
         self.date = workbook.add_format({"num_format": "yyyy-mm-dd", **_BORDER})
+        self.datetime = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "left", **_BORDER})
+        self.link = workbook.add_format({"font_color": "#0563C1", "underline": 1, **_BORDER})
         self.note = workbook.add_format({"italic": True, "font_color": "#595959"})
         self.on_track = workbook.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
         self.at_risk = workbook.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
