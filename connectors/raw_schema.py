@@ -323,11 +323,19 @@ def tables_in(schema: str) -> list[RawTable]:
 def create_raw_tables(connection) -> None:
     """Create the raw schemas and tables if they do not exist, and add columns declared since (idempotent).
 
-    A warehouse synced by an older version keeps its rows; a column added later is NULL in them.
+    A warehouse synced by an older version keeps its rows; a column added later is NULL in them, except a
+    Salesforce typed column: it is the record's field of the same name, so it is filled from the payloads
+    already stored (an incremental sync would not re-read unchanged records).
     """
     for table in RAW_TABLES.values():
         connection.execute(f"CREATE SCHEMA IF NOT EXISTS {table.schema}")
         connection.execute(table.ddl())
+        existing = {name for (name,) in connection.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
+            "AND table_schema = ? AND table_name = ?", [table.schema, table.table]).fetchall()}
         for name, kind in table.columns.items():
-            if not kind.endswith("NOT NULL"):
-                connection.execute(f"ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS {name} {kind}")
+            if name in existing or kind.endswith("NOT NULL"):
+                continue
+            connection.execute(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}")
+            if table.schema == "raw_salesforce" and name in table.typed_columns:
+                connection.execute(f"UPDATE {table.name} SET {name} = CAST(payload ->> '{name}' AS {kind})")

@@ -1,6 +1,6 @@
 """The raw layer's page commit: keyed upserts, counts, atomicity with the cursor, and the memory budget."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -109,6 +109,22 @@ def test_a_warehouse_synced_before_a_column_was_declared_gains_it_and_keeps_its_
     assert store.connection.execute(
         "SELECT id, merged_into, deleted_at FROM raw_hubspot.contacts ORDER BY id").fetchall() == [
         ("1", None, None), ("9", None, None)]
+    store.close()
+
+
+def test_a_salesforce_column_declared_since_is_filled_from_the_stored_payloads(tmp_path):
+    connection = connect_warehouse(tmp_path / "old.duckdb")
+    connection.execute("CREATE SCHEMA raw_salesforce")
+    connection.execute("CREATE TABLE raw_salesforce.opportunity (Id VARCHAR NOT NULL, IsDeleted BOOLEAN NOT NULL, "
+                       "payload JSON NOT NULL, _synced_at TIMESTAMPTZ NOT NULL)")
+    connection.execute("INSERT INTO raw_salesforce.opportunity VALUES "
+                       "('006A', false, '{\"OwnerId\": \"005A\", \"CloseDate\": \"2025-03-01\"}', now()), "
+                       "('006B', false, '{}', now())")
+    store = RawStore(connection)
+    RawStore(connection)  # the next sync: nothing left to add, nothing filled again
+    assert store.connection.execute(
+        "SELECT Id, OwnerId, CloseDate, deleted_at FROM raw_salesforce.opportunity ORDER BY Id").fetchall() == [
+        ("006A", "005A", date(2025, 3, 1), None), ("006B", None, None, None)]
     store.close()
 
 

@@ -8,8 +8,7 @@ final as (
         "Email" as email,
         "Status" as status,
         "LeadSource" as lead_source,
-        -- Rows stored before OwnerId became a typed column hold it in the payload only.
-        coalesce("OwnerId", payload ->> 'OwnerId') as owner_id,
+        "OwnerId" as owner_id,
         "IsConverted" as is_converted,
         "ConvertedDate" as converted_date,
         "ConvertedOpportunityId" as converted_opportunity_id,
