@@ -67,6 +67,11 @@ def record_counts(dataset: Path) -> dict[str, int]:
         counts[name] = total
         counts[f"{name}_archived"] = archived
         counts[f"{name}_live"] = total - archived
+    owners_file = dataset / "hubspot" / "owners.jsonl"  # optional (fixtures/README.md)
+    lines = owners_file.read_text(encoding="utf-8").splitlines() if owners_file.is_file() else []
+    owners = [json.loads(line) for line in lines if line.strip()]
+    counts["owners_archived"] = sum(bool(owner.get("archived")) for owner in owners)
+    counts["owners_live"] = len(owners) - counts["owners_archived"]
     pipelines = json.loads((dataset / "hubspot" / "pipelines_deals.json").read_text(encoding="utf-8"))
     counts["pipeline_stages"] = sum(len(pipeline.get("stages", [])) for pipeline in pipelines["results"])
     for name in SALESFORCE_OBJECTS:

@@ -21,6 +21,7 @@ DEALS_LIST_PAGE = 100
 SEARCH_PAGE = 200
 ASSOCIATIONS_BATCH = 1000  # v4 associations batch/read inputs
 ID_PAGE = 100  # the list endpoint without properties: the deletion sweep
+OWNERS_PAGE = 500  # GET /crm/v3/owners allows 500 (the connector asks for 100: a portal has few owners)
 SOQL_PAGE = 2000
 _SOQL_QUERY = re.compile(r"/services/data/v[\d.]+/(query|queryAll)/?(?P<locator>[^/]*)$")
 
@@ -67,6 +68,11 @@ def hubspot_minimums(counts: dict[str, int], changes: dict | None) -> list[Strea
             f"hubspot.{name[:-1]}_ids", listed, pages(listed - archived, ID_PAGE) + pages(archived, ID_PAGE),
             f"ceil(live {name} / {ID_PAGE}) + ceil(archived {name} / {ID_PAGE}) (the deletion sweep, every run by "
             "default: a record deleted without a trace is in no listing)"))
+    live, archived = counts["owners_live"], counts["owners_archived"]
+    minimums.append(StreamMinimum(
+        "hubspot.owners", live + archived, pages(live, OWNERS_PAGE) + pages(archived, OWNERS_PAGE),
+        f"ceil(active owners {live} / {OWNERS_PAGE}) + ceil(archived owners {archived} / {OWNERS_PAGE}) "
+        "(read whole every run)"))
     return minimums
 
 
@@ -130,6 +136,8 @@ def endpoint(method: str, path: str) -> str:
         return "batch read"
     if method == "GET" and path.startswith("/crm/v3/objects/"):
         return "list"
+    if path.startswith("/crm/v3/owners"):
+        return "owners"
     return f"{method} {path}"
 
 

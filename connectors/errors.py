@@ -25,3 +25,7 @@ class RecordShapeError(SyncError):
 class SourceRejected(SyncError):
     """The source refused the request itself (a 4xx such as a missing scope, an unknown field or object,
     or a setting naming something the source does not define): retrying cannot help, a fix must come first."""
+
+
+class MissingScopes(SourceRejected):
+    """The token lacks a scope the request needs (HubSpot 403 MISSING_SCOPES); an optional stream may go without."""

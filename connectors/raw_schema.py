@@ -147,6 +147,25 @@ HUBSPOT_PIPELINE_STAGES = RawTable(
     streams=("hubspot.deal_pipelines",),
     description="Deal pipelines and stages with isClosed/probability metadata (decides won/lost).",
 )
+HUBSPOT_OWNERS = RawTable(
+    "raw_hubspot.owners",
+    key=("id",),
+    typed_columns={
+        "id": "VARCHAR NOT NULL",
+        "email": "VARCHAR",
+        "first_name": "VARCHAR",
+        "last_name": "VARCHAR",
+        "user_id": "BIGINT",
+        "archived": "BOOLEAN NOT NULL",
+    },
+    streams=("hubspot.owners",),
+    description=(
+        "Owners (the users records are assigned to, hubspot_owner_id), active and archived, replaced whole "
+        "each run; user_id is kept for archived owners too (userIdIncludingInactive)."
+    ),
+    deleted_flag="archived",
+    source_counts_rows=False,
+)
 SALESFORCE_LEADS = RawTable(
     "raw_salesforce.lead",
     key=("Id",),
@@ -159,6 +178,7 @@ SALESFORCE_LEADS = RawTable(
         "ConvertedDate": "DATE",
         "ConvertedOpportunityId": "VARCHAR",
         "ConvertedContactId": "VARCHAR",
+        "OwnerId": "VARCHAR",
         "CreatedDate": "TIMESTAMPTZ",
         "LastModifiedDate": "TIMESTAMPTZ",
         "SystemModstamp": "TIMESTAMPTZ",
@@ -197,6 +217,7 @@ SALESFORCE_OPPORTUNITIES = RawTable(
         "IsWon": "BOOLEAN",
         "CloseDate": "DATE",
         "LeadSource": "VARCHAR",
+        "OwnerId": "VARCHAR",
         "CreatedDate": "TIMESTAMPTZ",
         "LastModifiedDate": "TIMESTAMPTZ",
         "SystemModstamp": "TIMESTAMPTZ",
@@ -261,6 +282,21 @@ SALESFORCE_OPPORTUNITY_CONTACT_ROLES = RawTable(
     deleted_flag="IsDeleted",
     tracking_columns=GONE,
 )
+SALESFORCE_USERS = RawTable(
+    "raw_salesforce.user",
+    key=("Id",),
+    typed_columns={
+        "Id": "VARCHAR NOT NULL",
+        "Name": "VARCHAR",
+        "Email": "VARCHAR",
+        "IsActive": "BOOLEAN",
+        "CreatedDate": "TIMESTAMPTZ",
+        "LastModifiedDate": "TIMESTAMPTZ",
+        "SystemModstamp": "TIMESTAMPTZ",
+    },
+    streams=("salesforce.User",),
+    description="Users (the OwnerId of leads and opportunities); never deleted, only deactivated (IsActive).",
+)
 RAW_TABLES: dict[str, RawTable] = {
     table.name: table
     for table in (
@@ -268,12 +304,14 @@ RAW_TABLES: dict[str, RawTable] = {
         HUBSPOT_LIFECYCLE_HISTORY,
         HUBSPOT_DEALS,
         HUBSPOT_PIPELINE_STAGES,
+        HUBSPOT_OWNERS,
         SALESFORCE_LEADS,
         SALESFORCE_LEAD_HISTORY,
         SALESFORCE_OPPORTUNITIES,
         SALESFORCE_OPPORTUNITY_HISTORY,
         SALESFORCE_CONTACTS,
         SALESFORCE_OPPORTUNITY_CONTACT_ROLES,
+        SALESFORCE_USERS,
     )
 }
 
@@ -285,11 +323,19 @@ def tables_in(schema: str) -> list[RawTable]:
 def create_raw_tables(connection) -> None:
     """Create the raw schemas and tables if they do not exist, and add columns declared since (idempotent).
 
-    A warehouse synced by an older version keeps its rows; a column added later is NULL in them.
+    A warehouse synced by an older version keeps its rows; a column added later is NULL in them, except a
+    Salesforce typed column: it is the record's field of the same name, so it is filled from the payloads
+    already stored (an incremental sync would not re-read unchanged records).
     """
     for table in RAW_TABLES.values():
         connection.execute(f"CREATE SCHEMA IF NOT EXISTS {table.schema}")
         connection.execute(table.ddl())
+        existing = {name for (name,) in connection.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
+            "AND table_schema = ? AND table_name = ?", [table.schema, table.table]).fetchall()}
         for name, kind in table.columns.items():
-            if not kind.endswith("NOT NULL"):
-                connection.execute(f"ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS {name} {kind}")
+            if name in existing or kind.endswith("NOT NULL"):
+                continue
+            connection.execute(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}")
+            if table.schema == "raw_salesforce" and name in table.typed_columns:
+                connection.execute(f"UPDATE {table.name} SET {name} = CAST(payload ->> '{name}' AS {kind})")

@@ -100,25 +100,33 @@ class RawStore:
         self.connection.execute("CREATE SCHEMA IF NOT EXISTS raw_meta")
         self.connection.execute(SYNC_STATE_DDL)
         self.connection.execute(ORIGINS_DDL)
+        # Added since: warehouses synced before it get the column, NULL until their next claim.
+        self.connection.execute(
+            "ALTER TABLE raw_meta.source_origins ADD COLUMN IF NOT EXISTS record_url_base VARCHAR"
+        )
         self._columns: dict[str, list[tuple[str, str]]] = {}
 
     def close(self) -> None:
         self.connection.close()
 
-    def claim_origin(self, source: str, origin: str) -> None:
+    def claim_origin(self, source: str, origin: str, record_url_base: str | None = None) -> None:
         """Tie this warehouse's `source` data (and its cursors) to one origin: a portal, an org.
 
         Incremental cursors of one origin are meaningless for another; mixing them would silently keep
         records of the first and skip most of the second. Warehouses synced before origins named the
         account recorded a host or a dataset directory, which proves no account: the first claim of an
         account replaces such an origin.
+
+        ``record_url_base``: where the account's records open in a browser (no secret: a host and a path),
+        refreshed by every successful claim, since an org's My Domain or a portal's region can change.
         """
         row = self.connection.execute(
             "SELECT origin FROM raw_meta.source_origins WHERE source = ?", [source]
         ).fetchone()
         if row is None:
             self.connection.execute(
-                "INSERT INTO raw_meta.source_origins VALUES (?, ?, ?)", [source, origin, datetime.now(UTC)]
+                "INSERT INTO raw_meta.source_origins (source, origin, first_synced_at) VALUES (?, ?, ?)",
+                [source, origin, datetime.now(UTC)],
             )
         elif not row[0].startswith(ACCOUNT_ORIGINS):
             self.connection.execute(
@@ -128,6 +136,10 @@ class RawStore:
             raise OriginMismatch(
                 f"this warehouse holds {source} data synced from {row[0]}, but this run reads {origin}; "
                 "point KPI_DUCKDB_PATH at a new file for a different dataset or account"
+            )
+        if record_url_base is not None:
+            self.connection.execute(
+                "UPDATE raw_meta.source_origins SET record_url_base = ? WHERE source = ?", [record_url_base, source]
             )
 
     def read_cursor(self, stream: str) -> dict | None:

@@ -19,6 +19,8 @@ class SyncReport:
     cursor_after: dict | None = None
     duration_s: float = 0.0
     notes: list[str] = field(default_factory=list)
+    # What the run went without and someone should fix (e.g. a missing optional scope); the sync still succeeded.
+    warnings: list[str] = field(default_factory=list)
 
     def as_metadata(self) -> dict:
         return asdict(self)

@@ -29,6 +29,7 @@ def _api_exception_types() -> tuple[type[Exception], ...]:
     """Each API package of the client has its own ApiException class; all share the same attributes."""
     from hubspot.crm.associations.v4.exceptions import ApiException as AssociationsApiException
     from hubspot.crm.deals.exceptions import ApiException as DealsApiException
+    from hubspot.crm.owners.exceptions import ApiException as OwnersApiException
     from hubspot.crm.pipelines.exceptions import ApiException as PipelinesApiException
     from hubspot.crm.properties.exceptions import ApiException as PropertiesApiException
 
@@ -38,6 +39,7 @@ def _api_exception_types() -> tuple[type[Exception], ...]:
         PipelinesApiException,
         PropertiesApiException,
         AssociationsApiException,
+        OwnersApiException,
     )
 
 
@@ -62,6 +64,7 @@ class HubSpotClient:
         self._associations = api.crm.associations.v4.batch_api
         self._pipelines = api.crm.pipelines.pipelines_api
         self._properties = api.crm.properties.core_api
+        self._owners = api.crm.owners.owners_api
         self._api_exceptions = _api_exception_types()
         self._options = {"_preload_content": False, "_request_timeout": settings.request_timeout_s}
         self.api_calls = 0
@@ -103,6 +106,11 @@ class HubSpotClient:
     def property_definitions(self, stream: str, object_type: str) -> dict:
         return self._call(
             stream, lambda: self._properties.get_all(object_type, archived=False, **self._options)
+        )
+
+    def owners_page(self, stream: str, limit: int, after: str | None, archived: bool) -> dict:
+        return self._call(
+            stream, lambda: self._owners.get_page(limit=limit, after=after, archived=archived, **self._options)
         )
 
     def account_details(self, stream: str) -> dict:

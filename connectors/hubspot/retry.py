@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from connectors.errors import ApiLimitExceeded, AuthenticationFailed, SourceRejected, SyncError
+from connectors.errors import ApiLimitExceeded, AuthenticationFailed, MissingScopes, SourceRejected, SyncError
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -67,6 +67,10 @@ def fatal_error(failure: HttpFailure, stream: str) -> SyncError | None:
             f"({fields.get('category', 'UNAUTHORIZED')}: {fields.get('message', '')}); "
             "issue a new private app token and update HUBSPOT_ACCESS_TOKEN"
         )
+    if failure.status == 403 and fields.get("category") == "MISSING_SCOPES":
+        return MissingScopes(
+            f"HubSpot rejected a request while syncing {stream} ({failure.describe()}); {_remedy(failure)}"
+        )
     if 400 <= failure.status < 500 and failure.status != 429:
         return SourceRejected(
             f"HubSpot rejected a request while syncing {stream} ({failure.describe()}); {_remedy(failure)}"
@@ -90,7 +94,8 @@ def _remedy(failure: HttpFailure) -> str:
             scope
             for error in failure.error_fields().get("errors") or []
             if isinstance(error, dict)
-            for scope in (error.get("context") or {}).get("requiredGranularScopes") or []
+            for key in ("requiredGranularScopes", "requiredScopes")  # the latter on older portals (nodejs #268)
+            for scope in (error.get("context") or {}).get(key) or []
         ]
         if scopes:
             return f"grant the private app the scope(s) {', '.join(scopes)} and re-run"

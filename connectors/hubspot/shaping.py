@@ -163,6 +163,21 @@ def pipeline_stage_rows(stream: str, body: dict, synced_at: datetime) -> list[di
     return rows
 
 
+def owner_row(stream: str, record: dict, synced_at: datetime) -> dict:
+    # An archived owner's userId is null; its user stays known as userIdIncludingInactive.
+    user_id = record.get("userId")
+    return {
+        "id": str(required(stream, record, "id")),
+        "email": record.get("email"),
+        "first_name": record.get("firstName"),
+        "last_name": record.get("lastName"),
+        "user_id": user_id if user_id is not None else record.get("userIdIncludingInactive"),
+        "archived": bool(record.get("archived", False)),
+        "payload": record,
+        "_synced_at": synced_at,
+    }
+
+
 def with_v4_associations(deal: dict, to_type: str, links: list[dict]) -> dict:
     """The deal as the list endpoint returns it with ``associations=<to_type>`` (search returns none)."""
     results = [{"id": str(link["toObjectId"]), "type": _v3_type(link)} for link in links]

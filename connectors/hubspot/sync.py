@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from connectors.errors import RecordShapeError
-from connectors.hubspot import properties, streams, sweep
+from connectors.hubspot import owners, properties, streams, sweep
 from connectors.hubspot.client import HubSpotClient
 from connectors.hubspot.objects import CONTACTS, DEALS
 from connectors.hubspot.settings import HubSpotSettings
@@ -15,6 +16,7 @@ from connectors.sync_report import SyncReport
 
 # An archived listing runs after its object's search, so a record archived meanwhile ends up flagged; the
 # deletion sweep (the *_ids streams) runs after both, so that it only flags what neither could still see.
+# Owners come last: they are optional (a token may lack their scope) and nothing else depends on them.
 STREAMS = (
     "hubspot.deal_pipelines",
     "hubspot.contacts",
@@ -23,6 +25,7 @@ STREAMS = (
     "hubspot.deals",
     "hubspot.archived_deals",
     "hubspot.deal_ids",
+    "hubspot.owners",
 )
 # The streams that ask for an object's properties, and which object's.
 PROPERTY_STREAMS = {
@@ -61,13 +64,24 @@ def sync_hubspot(
 
 
 def claim_portal(client: HubSpotClient, store: RawStore) -> None:
-    """A warehouse holds one portal's data: its cursors mean nothing for another portal."""
-    portal_id = client.account_details(ACCOUNT_STREAM).get("portalId")
+    """A warehouse holds one portal's data: its cursors mean nothing for another portal.
+
+    The portal's record pages live under https://{uiDomain}/contacts/{portalId} (the domain differs by data
+    hosting region, e.g. app-eu1.hubspot.com): stored with the origin, for links to records.
+    """
+    details = client.account_details(ACCOUNT_STREAM)
+    portal_id = details.get("portalId")
     if not isinstance(portal_id, int) or isinstance(portal_id, bool):
         raise RecordShapeError(
             f"HubSpot {ACCOUNT_STREAM}: GET /account-info/v3/details has no integer 'portalId': {portal_id!r}"
         )
-    store.claim_origin("hubspot", f"HubSpot portal {portal_id}")
+    ui_domain = details.get("uiDomain")
+    record_url_base = f"https://{ui_domain}/contacts/{portal_id}" if _is_host(ui_domain) else None
+    store.claim_origin("hubspot", f"HubSpot portal {portal_id}", record_url_base)
+
+
+def _is_host(value) -> bool:
+    return isinstance(value, str) and bool(re.fullmatch(r"[A-Za-z0-9.-]+(:[0-9]+)?", value))
 
 
 def _selected(names: Iterable[str] | None) -> set[str]:
@@ -96,6 +110,7 @@ def _chosen_properties(settings: HubSpotSettings, client: HubSpotClient, selecte
 def _runners(settings: HubSpotSettings, chosen: dict[str, list[str]]) -> dict[str, Callable[[StreamRun], None]]:
     return {
         "hubspot.deal_pipelines": streams.sync_pipelines,
+        "hubspot.owners": owners.sync_owners,
         "hubspot.contacts": lambda run: streams.sync_object(run, CONTACTS, chosen["contacts"], settings.overlap),
         "hubspot.archived_contacts": lambda run: streams.sync_archived(run, CONTACTS, chosen["contacts"]),
         "hubspot.contact_ids": lambda run: sweep.sync_deletion_sweep(run, CONTACTS, settings.deletion_sweep_interval),

@@ -1,4 +1,4 @@
-"""Salesforce connector: Lead, LeadHistory, Contact, Opportunity, OpportunityHistory, OpportunityContactRole."""
+"""Salesforce connector: Lead, LeadHistory, Contact, Opportunity, OpportunityHistory, OpportunityContactRole, User."""
 
 from connectors.salesforce.settings import SalesforceSettings
 from connectors.salesforce.sync import STREAMS, sync_salesforce

@@ -95,6 +95,7 @@ class SalesforceClient:
         self.server_time: datetime | None = None  # the Date of the latest response: the org's clock, not ours
         self._connection: Salesforce | None = None
         self.org_id: str | None = None  # the org of the last successful login
+        self.instance_url: str | None = None  # where that login said the org's API and UI live
         self._timeout = settings.request_timeout_s
 
     @property
@@ -159,7 +160,7 @@ class SalesforceClient:
     def _connect(self, stream: str) -> Salesforce:
         if self._connection is None:
             grant = self._retrying(stream, "login", lambda: request_access(self._session, self.settings))
-            self.org_id = grant.org_id
+            self.org_id, self.instance_url = grant.org_id, grant.instance_url
             self._connection = Salesforce(instance_url=grant.instance_url, session_id=grant.access_token,
                                           session=self._session, version=self.settings.api_version)
         return self._connection

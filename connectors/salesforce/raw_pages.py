@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from connectors.raw_schema import RAW_TABLES
 from connectors.raw_store import RawStore
 from connectors.salesforce.paging import Cursor
 from connectors.salesforce.shaping import shape_page
@@ -25,7 +26,10 @@ def store_page(
 
 
 def count_newly_deleted(store: RawStore, table: str, rows: list[dict]) -> int:
-    deleted_ids = list({row["Id"] for row in rows if row["IsDeleted"]})
+    flag = RAW_TABLES[table].deleted_flag  # User has none: users are deactivated, never deleted
+    if flag is None:
+        return 0
+    deleted_ids = list({row["Id"] for row in rows if row[flag]})
     if not deleted_ids:
         return 0
     return len(deleted_ids) - len(store.flagged_among(table, deleted_ids, ("Id",)))

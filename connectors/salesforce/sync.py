@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from connectors.errors import SyncError
 from connectors.raw_store import RawStore
@@ -26,6 +27,7 @@ STREAMS = {
     "salesforce.Opportunity": "Opportunity",
     "salesforce.OpportunityHistory": "OpportunityHistory",
     "salesforce.OpportunityContactRole": "OpportunityContactRole",
+    "salesforce.User": "User",
 }
 
 
@@ -45,11 +47,21 @@ def sync_salesforce(
         return {}
     client = SalesforceClient(settings)
     chosen = [stream for stream in STREAMS if stream in wanted]
-    store.claim_origin("salesforce", f"Salesforce org {client.login(chosen[0])}")
+    org_id = client.login(chosen[0])
+    store.claim_origin("salesforce", f"Salesforce org {org_id}", record_url_base(client.instance_url))
     login_calls = client.api_calls
     reports = {stream: sync_stream(client, store, stream, settings) for stream in chosen}
     reports[chosen[0]].api_calls += login_calls  # the login is counted with the stream it was made for
     return reports
+
+
+def record_url_base(instance_url: str | None) -> str | None:
+    """The grant's instance URL without anything but scheme, host and port: `{base}/{Id}` opens any record
+    (Salesforce redirects it to Lightning)."""
+    parts = urlsplit(instance_url or "")
+    if parts.scheme != "https" or not parts.hostname:
+        return None
+    return f"https://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
 
 
 def sync_stream(client: SalesforceClient, store: RawStore, stream: str, settings: SalesforceSettings) -> SyncReport:

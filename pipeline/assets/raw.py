@@ -108,6 +108,7 @@ def merged_report(reports: dict[str, SyncReport], streams: tuple[str, ...]) -> S
         merged.api_calls += part.api_calls
         merged.duration_s += part.duration_s
         merged.notes += part.notes
+        merged.warnings += part.warnings
     return merged
 
 
@@ -127,6 +128,7 @@ def report_metadata(report: SyncReport, row_count: int) -> dict:
         "cursor_after": MetadataValue.json(report.cursor_after or {}),
         "duration_s": round(report.duration_s, 3),
         "notes": MetadataValue.json(report.notes),
+        "warnings": MetadataValue.json(report.warnings),
     }
 
 
@@ -157,6 +159,8 @@ def _materialize(context: AssetExecutionContext, duckdb: WarehouseResource, sour
                 f"{table.name}: fetched {report.fetched}, inserted {report.inserted}, updated {report.updated}, "
                 f"deleted {report.deleted}, {report.api_calls} API calls ({report.mode})"
             )
+            for warning in report.warnings:
+                context.log.warning(f"{table.name}: {warning}")
             yield MaterializeResult(
                 asset_key=selected[table.name], metadata=report_metadata(report, store.row_count(table.name))
             )
@@ -182,7 +186,7 @@ def _materialize(context: AssetExecutionContext, duckdb: WarehouseResource, sour
 def hubspot_raw(
     context: AssetExecutionContext, hubspot: HubSpotSource, duckdb: WarehouseResource, kpi_config: KpiConfigResource
 ):
-    """Sync HubSpot contacts (with lifecycle history), deals and deal pipelines into raw_hubspot."""
+    """Sync HubSpot contacts (with lifecycle history), deals, deal pipelines and owners into raw_hubspot."""
     deals = kpi_config.load().config.warehouse.deals
     source = SourceSync(
         "hubspot",
@@ -207,6 +211,6 @@ def hubspot_raw(
     name="salesforce_raw",
 )
 def salesforce_raw(context: AssetExecutionContext, salesforce: SalesforceSource, duckdb: WarehouseResource):
-    """Sync Salesforce Lead, LeadHistory, Contact, Opportunity, OpportunityHistory and OpportunityContactRole."""
+    """Sync Salesforce Lead, LeadHistory, Contact, Opportunity, OpportunityHistory, OpportunityContactRole, User."""
     source = SourceSync("salesforce", salesforce, salesforce_connector.sync_salesforce, salesforce_totals)
     yield from _materialize(context, duckdb, source)

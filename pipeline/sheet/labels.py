@@ -64,6 +64,34 @@ NOTES = {
 }
 
 
+# The drill-down tab: the records behind the week's count KPIs (pipeline/sheet/xlsx_drilldown.py).
+DRILLDOWN_SHEET_NAME = {"ja": "明細", "en": "Records"}
+
+DRILLDOWN_COLUMNS = {
+    "ja": ("KPI", "種別", "システム", "レコードID", "担当者", "チャネル", "日時", "リンク"),
+    "en": ("KPI", "Kind", "System", "Record ID", "Owner", "Channel", "Time", "Link"),
+}
+
+# By funnel_events.event_type, in the sheet's KPI order; named as kpi.yaml's default KPIs are.
+DRILLDOWN_KPIS = {
+    "ja": {"new_lead": "新規リード獲得数", "mql": "MQL数", "sql": "SQL数", "opportunity": "商談数", "won": "受注数"},
+    "en": {"new_lead": "New leads", "mql": "MQLs", "sql": "SQLs", "opportunity": "Opportunities", "won": "Won deals"},
+}
+
+RECORD_KINDS = {"ja": {"person": "人", "deal": "商談"}, "en": {"person": "person", "deal": "deal"}}
+
+SYSTEM_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce"}
+
+OPEN_RECORD = {
+    "ja": {"hubspot": "HubSpotで開く", "salesforce": "Salesforceで開く"},
+    "en": {"hubspot": "Open in HubSpot", "salesforce": "Open in Salesforce"},
+}
+
+DRILLDOWN_NOTES = {
+    "ja": {"empty": "対象週に該当するレコードはありません。"},
+    "en": {"empty": "No records for this week."},
+}
+
 # Appended to a KPI's データソース cell when its data is dated by a fallback (pipeline/status_history.py).
 DATA_SOURCE_NOTES = {
     "ja": {"no_status_history": "Salesforce ステータス履歴なし: 作成日で代用"},

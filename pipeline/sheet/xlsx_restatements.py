@@ -59,7 +59,7 @@ def _write_line(sheet, formats: Formats, number: int, line: RestatementLine, kpi
              _reasons(line.reason_counts, language))
     for column, text in enumerate(texts, start=8):
         sheet.write_string(number, column, text, formats.wrapped)
-    sheet.write_datetime(number, 11, line.detected_at.astimezone(UTC).replace(tzinfo=None), formats.timestamp)
+    sheet.write_datetime(number, 11, line.detected_at.astimezone(UTC).replace(tzinfo=None), formats.datetime)
     lines = max(1, *(text.count("\n") + 1 for text in texts))
     if lines > 1:
         sheet.set_row(number, 15 * lines)

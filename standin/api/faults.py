@@ -5,7 +5,12 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from standin.api.hubspot.errors import correlation_id, gateway_html_response, server_error_response
+from standin.api.hubspot.errors import (
+    correlation_id,
+    gateway_html_response,
+    missing_scopes_response,
+    server_error_response,
+)
 from standin.api.messages import Request, Response, json_response
 
 FAULT_KINDS = (
@@ -17,6 +22,7 @@ FAULT_KINDS = (
     "drop_connection",
     "expire_token",
     "sf_request_limit",
+    "missing_scopes",  # a HubSpot token without the endpoint's scope (403 MISSING_SCOPES); HubSpot only
 )
 # The messages of Salesforce's REQUEST_LIMIT_EXCEEDED (HTTP 403) by the limit hit: the org's rolling 24-hour
 # allowance (SalesforceLabs/OrgCheck #181), long-running requests in flight (OrgCheck #432), and long
@@ -112,8 +118,10 @@ def salesforce_fault_response(fault: Fault) -> Response:
     )
 
 
-def hubspot_fault_response(fault: Fault) -> Response:
+def hubspot_fault_response(fault: Fault, path: str) -> Response:
     """HubSpot faults other than rate limits (those need HubSpotAPI.rate_limited for their headers)."""
+    if fault.kind == "missing_scopes":
+        return missing_scopes_response(path)
     if fault.kind == "gateway_html":
         return gateway_html_response()
     if fault.kind == "server_error":

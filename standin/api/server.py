@@ -170,7 +170,7 @@ class FixtureAPI:
             policy = "DAILY" if fault.kind == "daily_limit" else "TEN_SECONDLY_ROLLING"
             return self.hubspot.rate_limited(policy, fault.retry_after)
         elif fault is not None:
-            return hubspot_fault_response(fault)
+            return hubspot_fault_response(fault, request.path)
         if is_salesforce:
             return self.salesforce.handle(request)
         if request.path.startswith(HUBSPOT_PATHS):

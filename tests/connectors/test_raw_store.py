@@ -1,6 +1,6 @@
 """The raw layer's page commit: keyed upserts, counts, atomicity with the cursor, and the memory budget."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -112,8 +112,25 @@ def test_a_warehouse_synced_before_a_column_was_declared_gains_it_and_keeps_its_
     store.close()
 
 
+def test_a_salesforce_column_declared_since_is_filled_from_the_stored_payloads(tmp_path):
+    connection = connect_warehouse(tmp_path / "old.duckdb")
+    connection.execute("CREATE SCHEMA raw_salesforce")
+    connection.execute("CREATE TABLE raw_salesforce.opportunity (Id VARCHAR NOT NULL, IsDeleted BOOLEAN NOT NULL, "
+                       "payload JSON NOT NULL, _synced_at TIMESTAMPTZ NOT NULL)")
+    connection.execute("INSERT INTO raw_salesforce.opportunity VALUES "
+                       "('006A', false, '{\"OwnerId\": \"005A\", \"CloseDate\": \"2025-03-01\"}', now()), "
+                       "('006B', false, '{}', now())")
+    store = RawStore(connection)
+    RawStore(connection)  # the next sync: nothing left to add, nothing filled again
+    assert store.connection.execute(
+        "SELECT Id, OwnerId, CloseDate, deleted_at FROM raw_salesforce.opportunity ORDER BY Id").fetchall() == [
+        ("006A", "005A", date(2025, 3, 1), None), ("006B", None, None, None)]
+    store.close()
+
+
 def test_an_origin_recorded_before_origins_named_accounts_is_replaced_then_kept(store):
-    store.connection.execute("INSERT INTO raw_meta.source_origins VALUES ('hubspot', 'fixture dataset /x', now())")
+    store.connection.execute("INSERT INTO raw_meta.source_origins (source, origin, first_synced_at) "
+                             "VALUES ('hubspot', 'fixture dataset /x', now())")
     store.claim_origin("hubspot", "HubSpot portal 40000003")
     with pytest.raises(OriginMismatch) as error:
         store.claim_origin("hubspot", "HubSpot portal 7")

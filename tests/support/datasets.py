@@ -129,6 +129,27 @@ def deal_record(index: int, contact_count: int) -> dict:
     return record
 
 
+# Record owners: HubSpot owners (GET /crm/v3/owners results) and Salesforce users.
+USER_STAMP = "2024-04-01T00:30:00.000+0000"
+
+
+def owner_record(number: int, archived: bool = False) -> dict:
+    return {"id": str(70000000 + number), "email": f"rep{number}@example.co.jp", "firstName": f"Rep{number}",
+            "lastName": "Sales", "userId": 2000000 + number, "createdAt": "2024-04-01T00:30:00.000Z",
+            "updatedAt": "2024-04-01T00:30:00.000Z", "archived": archived}
+
+
+def user_record(number: int, active: bool = True) -> dict:
+    user_id = f"0055g0000000{number:03d}AAA"
+    return {"attributes": {"type": "User", "url": f"/services/data/v59.0/sobjects/User/{user_id}"},
+            "Id": user_id, "Name": f"営業 {number}", "Email": f"rep{number}@example.co.jp", "IsActive": active,
+            "CreatedDate": USER_STAMP, "LastModifiedDate": USER_STAMP, "SystemModstamp": USER_STAMP}
+
+
+OWNERS = [owner_record(number, archived=number in (2, 6)) for number in range(1, 8)]  # five active, two archived
+USERS = [user_record(number, active=number != 3) for number in range(1, 5)]
+
+
 def write_jsonl(path: Path, records: list[dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")

@@ -6,7 +6,13 @@ import duckdb
 import pytest
 import yaml
 
-from connectors.hubspot.shaping import contact_row, deal_row, lifecycle_history_rows, pipeline_stage_rows
+from connectors.hubspot.shaping import (
+    contact_row,
+    deal_row,
+    lifecycle_history_rows,
+    owner_row,
+    pipeline_stage_rows,
+)
 from connectors.raw_schema import RAW_TABLES, create_raw_tables
 from connectors.salesforce.shaping import shape_record
 from tests.support import REPO
@@ -65,6 +71,7 @@ def test_the_created_tables_have_exactly_the_declared_columns_and_types():
         ("raw_hubspot.deals", lambda: [deal_row("hubspot.deals", deal_record(2, 10), SYNCED_AT)]),
         ("raw_hubspot.deal_pipeline_stages",
          lambda: pipeline_stage_rows("hubspot.deal_pipelines", PIPELINES, SYNCED_AT)),
+        ("raw_hubspot.owners", lambda: [owner_row("hubspot.owners", {"id": "7", "archived": False}, SYNCED_AT)]),
     ],
 )
 def test_hubspot_shaping_fills_exactly_the_declared_columns(table, rows):
@@ -81,3 +88,17 @@ def test_salesforce_shaping_fills_exactly_the_declared_columns():
     assert set(row) == set(RAW_TABLES["raw_salesforce.lead"].columns)
     assert row["CreatedDate"] == datetime(2025, 1, 6, 9, 15, tzinfo=UTC)
     assert row["Status"] is None
+
+
+def test_an_archived_owner_keeps_its_user_id_and_a_user_is_shaped_without_is_deleted():
+    archived = {"id": "70000002", "email": "a@example.com", "firstName": "奈々", "lastName": "三浦", "userId": None,
+                "userIdIncludingInactive": 2000002, "archived": True}
+    user = {"attributes": {"type": "User"}, "Id": "0055g00000000G9AAI", "Name": "高木 正人", "IsActive": False,
+            "SystemModstamp": "2023-04-03T00:30:00.000+0000"}
+
+    owner = owner_row("hubspot.owners", archived, SYNCED_AT)
+    row = shape_record("User", user, SYNCED_AT, "salesforce.User")
+
+    assert (owner["user_id"], owner["first_name"], owner["archived"]) == (2000002, "奈々", True)
+    assert set(row) == set(RAW_TABLES["raw_salesforce.user"].columns)
+    assert (row["Name"], row["IsActive"], row["Email"]) == ("高木 正人", False, None)

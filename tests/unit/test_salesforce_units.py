@@ -51,7 +51,7 @@ def test_lead_is_shaped_into_typed_columns_with_the_untouched_record_as_payload(
         "Id": "00Q5g00000A1b2cEAB", "Email": " taro.yamada@example.co.jp", "Status": "Open - Not Contacted",
         "LeadSource": "Web", "IsConverted": True, "ConvertedDate": date(2025, 3, 1),
         "ConvertedOpportunityId": "0065g00000X1b2cEAB", "ConvertedContactId": "0035g00000X1b2cEAB",
-        "CreatedDate": datetime(2025, 1, 6, 9, 15, tzinfo=UTC),
+        "OwnerId": None, "CreatedDate": datetime(2025, 1, 6, 9, 15, tzinfo=UTC),
         "LastModifiedDate": datetime(2025, 2, 1, tzinfo=UTC),
         "SystemModstamp": datetime(2025, 2, 1, 0, 0, 1, 250000, tzinfo=UTC),
         "IsDeleted": False, "deleted_at": None, "payload": LEAD, "_synced_at": SYNCED_AT,

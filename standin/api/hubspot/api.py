@@ -14,6 +14,7 @@ from standin.api.hubspot.batch import handle_batch
 from standin.api.hubspot.errors import HubSpotError, rate_limit_response, secondly_limit_response, validation_error
 from standin.api.hubspot.index import HubSpotIndex, hubspot_index
 from standin.api.hubspot.objects import association_page, get_one, list_page
+from standin.api.hubspot.owners import owners_page
 from standin.api.hubspot.records import AssociationPaging
 from standin.api.hubspot.search import search
 from standin.api.messages import Request, Response, json_response
@@ -33,6 +34,7 @@ _ROUTES = [
     ("GET", re.compile(r"^/crm/v3/pipelines/deals/([^/]+)/?$"), "_pipeline"),
     ("GET", re.compile(r"^/crm/v3/properties/([^/]+)/?$"), "_properties"),
     ("GET", re.compile(r"^/account-info/v3/details/?$"), "_account_details"),
+    ("GET", re.compile(r"^/crm/v3/owners/?$"), "_owners"),
     ("GET", re.compile(r"^/crm/v4/objects/([^/]+)/([^/]+)/associations/([^/]+)/?$"), "_association_page"),
 ]
 
@@ -180,6 +182,9 @@ class HubSpotAPI:
             "uiDomain": "app.hubspot.com",
             "dataHostingLocation": "na1",
         }
+
+    def _owners(self, request: Request) -> dict:
+        return owners_page(request, self._server.dataset.hubspot.get("owners", []), self._server.base_url)
 
     def _properties(self, request: Request, object_name: str) -> dict:
         return {"results": self.index().objects[_object_type(object_name)].property_definitions()}

@@ -63,6 +63,34 @@ def secondly_limit_response() -> Response:
     return json_response(429, body)
 
 
+# The scope each endpoint family needs (HubSpot's API reference, "Scope requirements").
+_REQUIRED_SCOPES = {
+    "/crm/v3/owners": "crm.objects.owners.read",
+    "/crm/v3/objects/contacts": "crm.objects.contacts.read",
+    "/crm/v3/objects/deals": "crm.objects.deals.read",
+    "/crm/v3/properties": "crm.schemas.contacts.read",
+}
+
+
+def missing_scopes_response(path: str) -> Response:
+    """403 for a token without the endpoint's scope; older portals name it under requiredScopes
+    (hubspot-api-nodejs issue 268), newer ones under requiredGranularScopes."""
+    scope = next((scope for prefix, scope in _REQUIRED_SCOPES.items() if path.startswith(prefix)), "oauth")
+    body = {
+        "status": "error",
+        "message": "This app hasn't been granted all required scopes to make this call. "
+        "Read more about required scopes here: https://developers.hubspot.com/scopes.",
+        "correlationId": correlation_id(),
+        "errors": [
+            {"message": "One or more of the following scopes are required.",
+             "context": {"requiredGranularScopes": [scope]}}
+        ],
+        "links": {"scopes": "https://developers.hubspot.com/scopes"},
+        "category": "MISSING_SCOPES",
+    }
+    return json_response(403, body)
+
+
 def server_error_response(status: int) -> Response:
     return json_response(
         status, {"status": "error", "message": "internal error", "correlationId": correlation_id()}

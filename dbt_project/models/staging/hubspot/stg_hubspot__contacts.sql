@@ -11,6 +11,8 @@ final as (
         lifecyclestage as lifecycle_stage,
         hs_lead_status as lead_status,
         hs_analytics_source as analytics_source,
+        -- Always requested (connectors/hubspot/properties.py) but not a typed raw column; '' means unassigned.
+        nullif(payload -> 'properties' ->> 'hubspot_owner_id', '') as owner_id,
         salesforceleadid as salesforce_lead_id,
         salesforcecontactid as salesforce_contact_id,
         coalesce(merged_object_ids, []) as merged_object_ids,

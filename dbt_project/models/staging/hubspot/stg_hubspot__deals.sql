@@ -20,6 +20,8 @@ final as (
         deleted_at,
         payload -> 'properties' as properties,
         hs_analytics_source as analytics_source,
+        -- Always requested (connectors/hubspot/properties.py) but not a typed raw column; '' means unassigned.
+        nullif(payload -> 'properties' ->> 'hubspot_owner_id', '') as owner_id,
         _synced_at as synced_at
     from deals
 )

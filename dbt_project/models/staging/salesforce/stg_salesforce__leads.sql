@@ -8,6 +8,7 @@ final as (
         "Email" as email,
         "Status" as status,
         "LeadSource" as lead_source,
+        "OwnerId" as owner_id,
         "IsConverted" as is_converted,
         "ConvertedDate" as converted_date,
         "ConvertedOpportunityId" as converted_opportunity_id,

@@ -12,6 +12,7 @@ final as (
         "IsWon" as is_won,
         "CloseDate" as close_date,
         "LeadSource" as lead_source,
+        "OwnerId" as owner_id,
         "CreatedDate" as created_at,
         "LastModifiedDate" as last_modified_at,
         -- In the recycle bin (IsDeleted) or purged from it (deleted_at, from getDeleted or an Id sweep).
