@@ -72,12 +72,6 @@ DRILLDOWN_COLUMNS = {
     "en": ("KPI", "Kind", "System", "Record ID", "Owner", "Channel", "Time", "Link"),
 }
 
-# By funnel_events.event_type, in the sheet's KPI order; named as kpi.yaml's default KPIs are.
-DRILLDOWN_KPIS = {
-    "ja": {"new_lead": "新規リード獲得数", "mql": "MQL数", "sql": "SQL数", "opportunity": "商談数", "won": "受注数"},
-    "en": {"new_lead": "New leads", "mql": "MQLs", "sql": "SQLs", "opportunity": "Opportunities", "won": "Won deals"},
-}
-
 RECORD_KINDS = {"ja": {"person": "人", "deal": "商談"}, "en": {"person": "person", "deal": "deal"}}
 
 SYSTEM_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce"}

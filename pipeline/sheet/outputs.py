@@ -20,13 +20,15 @@ def write_sheet_outputs(
     week_start: date,
     language: str,
     restatements: Sequence[RestatementLine] = (),
+    records: Sequence[Mapping] = (),
 ) -> tuple[Path, Path]:
     """`rows` and `history` from WeeklySheets.rows and .history, `funnel_row` the week's row of
-    marts.funnel_weekly (None when there is none), `restatements` the ledger's of the last 12 weeks."""
+    marts.funnel_weekly (None when there is none), `restatements` the ledger's of the last 12 weeks, `records`
+    the week's rows of marts.funnel_event_records."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"kpi_sheet_{week_start.isoformat()}"
     xlsx_path = write_workbook(out_dir / f"{stem}.xlsx", rows, history, funnel_row, week_start, language,
-                               restatements)
+                               restatements, records)
     csv_path = write_sheet_csv(rows, out_dir / f"{stem}.csv", language)
     return xlsx_path, csv_path

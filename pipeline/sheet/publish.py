@@ -69,8 +69,9 @@ def publish_weekly_sheet(
     with duckdb.get_connection() as connection:
         restatements = record_restatements(connection, ledger, close)
         recent = recent_restatements(connection, week)
+    records = fetch_dicts(duckdb, "SELECT * FROM marts.funnel_event_records WHERE week_start = ?", [week])
     xlsx_path, csv_path = write_sheet_outputs(
-        rows, sheets.history(week), funnel_row, out_dir, week, config.language, recent
+        rows, sheets.history(week), funnel_row, out_dir, week, config.language, recent, records
     )
     with duckdb.get_connection() as connection:
         frozen_as = freeze_published_week(connection, ledger, close, week)

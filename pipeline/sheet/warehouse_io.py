@@ -8,9 +8,9 @@ from datetime import date, datetime
 from dagster_duckdb import DuckDBResource
 
 
-def fetch_dicts(duckdb: DuckDBResource, sql: str) -> list[dict]:
+def fetch_dicts(duckdb: DuckDBResource, sql: str, parameters: list | None = None) -> list[dict]:
     with duckdb.get_connection() as connection:
-        cursor = connection.execute(sql)
+        cursor = connection.execute(sql, parameters or [])
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 

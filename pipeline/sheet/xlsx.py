@@ -1,4 +1,5 @@
-"""The weekly KPI workbook: the sheet, the 12-week trend with line charts, the funnel, the restatements."""
+"""The weekly KPI workbook: the sheet, the 12-week trend with line charts, the funnel, the restatements, and the
+records behind the week's counts."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from pipeline.sheet.formatting import benchmark_text, data_source_text, kpi_label, status_text
-from pipeline.sheet.labels import COLUMNS, NOTES, SHEET_NAMES, STATUS, UNDEFINED, term
+from pipeline.sheet.labels import COLUMNS, DRILLDOWN_SHEET_NAME, NOTES, SHEET_NAMES, STATUS, UNDEFINED, term
 from pipeline.sheet.restatement_labels import RESTATEMENT_SHEET_NAME
 from pipeline.sheet.rows import SheetRow
+from pipeline.sheet.xlsx_drilldown import drilldown_labels, write_drilldown_sheet
 from pipeline.sheet.xlsx_formats import Formats, write_number_or_undefined
 from pipeline.sheet.xlsx_restatements import write_restatement_sheet
 from pipeline.sheet.xlsx_trend import write_funnel_sheet, write_trend_sheet
@@ -35,7 +37,9 @@ def write_workbook(
     week_start: date,
     language: str,
     restatements: Sequence[RestatementLine] = (),
+    records: Sequence[Mapping] = (),
 ) -> Path:
+    """`records`: the report week's rows of marts.funnel_event_records, for the drill-down tab."""
     workbook = xlsxwriter.Workbook(str(path))
     try:
         workbook.set_properties({"title": f"KPI sheet {week_start.isoformat()}"})
@@ -44,8 +48,11 @@ def write_workbook(
         _write_kpi_sheet(workbook.add_worksheet(sheet_name), formats, rows, week_start, language)
         write_trend_sheet(workbook, workbook.add_worksheet(trend_name), formats, rows, history, language)
         write_funnel_sheet(workbook, workbook.add_worksheet(funnel_name), formats, funnel_row, language)
+        kpis = [row.kpi for row in rows]
         write_restatement_sheet(workbook.add_worksheet(RESTATEMENT_SHEET_NAME[language]), formats, restatements,
-                                [row.kpi for row in rows], language)
+                                kpis, language)
+        write_drilldown_sheet(workbook, workbook.add_worksheet(DRILLDOWN_SHEET_NAME[language]), formats, records,
+                              drilldown_labels(kpis, language), language)
         for sheet in workbook.worksheets():
             # Printed for the Monday review: landscape, every column on one page width.
             sheet.set_landscape()

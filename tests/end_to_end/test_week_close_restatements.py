@@ -191,3 +191,25 @@ def test_the_second_weeks_sheet_shows_week_ws_restatements(runs):
     won = rows[(week, "受注数")]
     assert f"salesforce:{restated['closed_won_opportunity']}" in won["増えたレコード"]
     assert "過去日付の変更" in won["理由"]
+
+
+def test_the_drill_down_tab_lists_the_records_behind_each_count_with_links(runs):
+    first, second, workdir, week, _ = runs
+    report_week = week + timedelta(weeks=1)
+    expected = funnel_weekly([first, second], _settings(second))[report_week]
+    tab = openpyxl.load_workbook(workdir / "output" / f"kpi_sheet_{report_week}.xlsx")["明細"]
+    rows = list(tab.iter_rows(min_row=2))
+    labels = {"新規リード獲得数": "new_leads", "MQL数": "mqls", "SQL数": "sqls", "商談数": "opportunities",
+              "受注数": "won_deals"}
+    counted = {column: sum(1 for row in rows if row[0].value == label) for label, column in labels.items()}
+    assert counted == {column: expected[column] for column in labels.values()}
+    with duckdb.connect(str(workdir / "kpi.duckdb"), read_only=True) as connection:
+        portal = connection.execute("SELECT origin FROM raw_meta.source_origins WHERE source = 'hubspot'"
+                                    ).fetchone()[0].removeprefix("HubSpot portal ")
+    for row in rows:
+        system, record_id, link = row[2].value, row[3].value, row[7].hyperlink
+        if system == "HubSpot":
+            kind = "0-1" if row[1].value == "人" else "0-3"
+            assert link.target == f"https://app.hubspot.com/contacts/{portal}/record/{kind}/{record_id}"
+        else:
+            assert link.target.startswith("https://127.0.0.1:") and link.target.endswith(f"/{record_id}")

@@ -32,10 +32,18 @@ NEW_LEAD = record("new_lead", "hubspot", "contact", "1000240", datetime(2025, 3,
 LOST = record("lost", "hubspot", "deal", "5000001", datetime(2025, 3, 5))
 
 
-def written(tmp_path, records: list[dict], language: str = "ja"):
+# The sheet's count KPIs by event type, labelled as kpi.yaml names them, in its order.
+KPI_LABELS = {
+    "ja": {"new_lead": "新規リード獲得数", "mql": "MQL数", "sql": "SQL数", "opportunity": "商談数", "won": "受注数"},
+    "en": {"new_lead": "New leads", "mql": "MQLs", "sql": "SQLs", "opportunity": "Opportunities", "won": "Won deals"},
+}
+
+
+def written(tmp_path, records: list[dict], language: str = "ja", kpi_labels: dict | None = None):
     path = tmp_path / "drilldown.xlsx"
     workbook = xlsxwriter.Workbook(str(path))
-    write_drilldown_sheet(workbook, workbook.add_worksheet("明細"), Formats(workbook), records, language)
+    write_drilldown_sheet(workbook, workbook.add_worksheet("明細"), Formats(workbook), records,
+                          kpi_labels or KPI_LABELS[language], language)
     workbook.close()
     return openpyxl.load_workbook(path).worksheets[0]
 
@@ -89,3 +97,9 @@ def test_an_empty_week_writes_the_header_and_a_note(tmp_path):
                                 ("対象週に該当するレコードはありません。", *[None] * 7)]
     assert values(english)[1][0] == "No records for this week."
     assert japanese.auto_filter.ref == "A1:H1"
+
+
+def test_only_the_sheets_count_kpis_appear_under_their_configured_names(tmp_path):
+    sheet = written(tmp_path, [HUBSPOT_MQL, SALESFORCE_WON, NEW_LEAD], kpi_labels={"won": "受注件数", "mql": "MQL"})
+
+    assert [row[0] for row in values(sheet)[1:]] == ["受注件数", "MQL"]

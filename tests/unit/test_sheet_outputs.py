@@ -85,15 +85,15 @@ def test_english_switch(tmp_path):
         "New leads,80,86,107.5,2.4,MA tool,Weekly,マーケ担当A,—,On track"
     )
     workbook = openpyxl.load_workbook(xlsx_path)
-    assert workbook.sheetnames == ["KPI sheet", "12-week trend", "Funnel", "Restatements (12 weeks)"]
+    assert workbook.sheetnames == ["KPI sheet", "12-week trend", "Funnel", "Restatements (12 weeks)", "Records"]
 
 
 def test_xlsx_sheets_header_formats_and_charts(tmp_path):
     xlsx_path, _ = write(tmp_path)
     assert xlsx_path == tmp_path / "kpi_sheet_2025-06-23.xlsx"
     workbook = openpyxl.load_workbook(xlsx_path)
-    assert workbook.sheetnames == ["KPIシート", "推移(12週)", "ファネル", "修正履歴(12週)"]
-    table, trend, funnel_sheet, _ = workbook.worksheets
+    assert workbook.sheetnames == ["KPIシート", "推移(12週)", "ファネル", "修正履歴(12週)", "明細"]
+    table, trend, funnel_sheet, *_ = workbook.worksheets
     assert [cell.value for cell in table[1]] == JA_HEADER.split(",")
     leads = [cell.value for cell in table[2]]
     assert leads[:3] == ["新規リード獲得数", 80, 86]
@@ -138,7 +138,7 @@ def test_undefined_cells_are_dashes_in_the_workbook(tmp_path):
     rows = WeeklySheets(funnel(), CONFIG, None).rows(WEEK)
     history = WeeklySheets(funnel(), CONFIG, None).history(WEEK)
     xlsx_path, _ = write_sheet_outputs(rows, history, None, tmp_path, WEEK, "ja")
-    table, _, funnel_sheet, _ = openpyxl.load_workbook(xlsx_path).worksheets
+    table, _, funnel_sheet, *_ = openpyxl.load_workbook(xlsx_path).worksheets
     assert [cell.value for cell in table[11]] == [
         "CPA(円)",
         8000,
