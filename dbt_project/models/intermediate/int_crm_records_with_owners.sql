@@ -53,7 +53,17 @@ owner_names as (
     select
         'hubspot' as source_system,
         owner_id,
-        coalesce(nullif(trim(concat_ws(' ', first_name, last_name)), ''), nullif(trim(email), '')) as owner_name
+        -- Family name first for Japanese (CJK) names, as Salesforce's Name shows the same person.
+        coalesce(
+            nullif(trim(
+                case
+                    when regexp_matches(coalesce(last_name, ''), '[\p{Han}\p{Hiragana}\p{Katakana}]')
+                        then concat_ws(' ', last_name, first_name)
+                    else concat_ws(' ', first_name, last_name)
+                end
+            ), ''),
+            nullif(trim(email), '')
+        ) as owner_name
     from hubspot_owners
     union all by name
     select
