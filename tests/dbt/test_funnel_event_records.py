@@ -30,10 +30,15 @@ def _lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def _owner_name(owner: dict) -> str | None:
+    first, last = owner.get("firstName") or "", owner.get("lastName") or ""
+    japanese = any("\u3040" <= char <= "\u30ff" or "\u4e00" <= char <= "\u9fff" for char in last)
+    return (f"{last} {first}" if japanese else f"{first} {last}").strip() or owner.get("email")
+
+
 def expected_owners(dataset: Path) -> dict[tuple[str, str], tuple[str | None, str | None]]:
     """(record type, id) -> (owner id, owner name), read from the files the way the contract names owners."""
-    owners = {o["id"]: f"{o.get('firstName') or ''} {o.get('lastName') or ''}".strip() or o.get("email")
-              for o in _lines(dataset / "hubspot" / "owners.jsonl")}
+    owners = {o["id"]: _owner_name(o) for o in _lines(dataset / "hubspot" / "owners.jsonl")}
     users = {u["Id"]: u["Name"] for u in _lines(dataset / "salesforce" / "User.jsonl")}
     expected = {}
     for record_type, name in (("contact", "contacts"), ("deal", "deals")):
