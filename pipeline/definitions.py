@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from dagster import (
     AssetSelection,
+    DefaultScheduleStatus,
     Definitions,
     EnvVar,
     build_schedule_from_partitioned_job,
@@ -19,6 +20,7 @@ from dagster import (
     definitions,
     in_process_executor,
 )
+from dagster import PartitionsDefinition as DagsterPartitions
 
 from pipeline.assets.exports import EXPORT_ASSETS
 from pipeline.assets.published import published_warehouse
@@ -27,8 +29,16 @@ from pipeline.assets.reporting import build_kpi_sheet_asset
 from pipeline.assets.warehouse import build_warehouse_assets, dbt_cli, prepare_manifest
 from pipeline.checks import lead_status_history_tracked, new_leads_week_over_week, published_weeks_hold
 from pipeline.environment import Environment
-from pipeline.partitions import report_weeks
-from pipeline.preflight import load_run_inputs
+from pipeline.kpi_config import KpiConfigError
+from pipeline.partitions import (
+    DEFAULT_FIRST_REPORT_WEEK,
+    FirstWeekError,
+    first_recorded_week,
+    first_report_week,
+    last_complete_week,
+    report_weeks,
+)
+from pipeline.preflight import RunInputs, load_run_inputs
 from pipeline.resources import (
     ExportTargetsResource,
     KpiConfigResource,
@@ -116,10 +126,27 @@ def bind_resources(env: Environment) -> dict:
     }
 
 
+def bind_report_weeks(env: Environment, inputs: RunInputs, kpi_config: KpiConfigResource) -> DagsterPartitions:
+    """The report weeks the data can fill: from reporting.first_week (default: the recording's first week)
+    to the last week complete at the recording's recorded_at. Against the live services, from
+    reporting.first_week (default DEFAULT_FIRST_REPORT_WEEK) to the last week complete now, growing weekly."""
+    configured = inputs.config.reporting.first_week
+    if not env.recorded:
+        # The CRMs' oldest record is unknown at load: the sheet of an earlier week fails naming the weeks it has.
+        return report_weeks(inputs.timezone, configured or DEFAULT_FIRST_REPORT_WEEK)
+    last_week = last_complete_week(kpi_config.as_of(), inputs.timezone)
+    try:
+        first_week = first_report_week(configured, first_recorded_week(env.fixtures_dir, inputs.timezone), last_week)
+    except FirstWeekError as error:
+        raise KpiConfigError(f"{env.config_path}: {error} (recording {env.fixtures_dir})") from None
+    return report_weeks(inputs.timezone, first_week, last_week)
+
+
 def build_definitions(env: Environment, resources: dict | None = None) -> Definitions:
     # A broken kpi.yaml or spend CSV stops the code location from loading, with the key named, before any run.
     inputs = load_run_inputs(env.config_path)
-    weeks = report_weeks(inputs.timezone)
+    resources = resources or bind_resources(env)
+    weeks = bind_report_weeks(env, inputs, resources["kpi_config"])
     prepare_manifest()
     weekly_kpi_job = define_asset_job(
         "weekly_kpi",
@@ -141,9 +168,26 @@ def build_definitions(env: Environment, resources: dict | None = None) -> Defini
         ],
         asset_checks=[new_leads_week_over_week, lead_status_history_tracked, published_weeks_hold],
         jobs=[weekly_kpi_job],
-        # Mondays 09:00 in kpi.yaml's time zone, for the partition (report week) that has just ended.
-        schedules=[build_schedule_from_partitioned_job(weekly_kpi_job, hour_of_day=9, minute_of_hour=0)],
-        resources=resources or bind_resources(env),
+        schedules=[weekly_kpi_schedule(weekly_kpi_job, inputs.timezone)],
+        resources=resources,
+    )
+
+
+def weekly_kpi_schedule(job, timezone: str):
+    """Mondays 09:00 in kpi.yaml's time zone, for the partition (report week) that has just ended."""
+    # Stopped until an operator starts it: a code location loaded for a look (or in fixture mode) must not
+    # start syncing the CRMs on its own.
+    return build_schedule_from_partitioned_job(
+        job,
+        hour_of_day=9,
+        minute_of_hour=0,
+        default_status=DefaultScheduleStatus.STOPPED,
+        description=(
+            f"Every Monday at 09:00 ({timezone}), the weekly_kpi job for the report week that has just ended. "
+            "Off until started: switch it on here (Automation > weekly_kpi_schedule) or run "
+            "`dagster schedule start weekly_kpi_schedule` with the same DAGSTER_HOME; dagster dev's daemon "
+            "then ticks it. A week already run by the schedule is not run again."
+        ),
     )
 
 

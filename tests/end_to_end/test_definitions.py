@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from dagster import AssetKey, DagsterInstance, build_schedule_context
+from dagster import AssetKey, DagsterInstance, DefaultScheduleStatus, build_schedule_context
 from dagster._core.execution.api import create_execution_plan
 from dagster._core.instance.config import PoolGranularity
 from dagster._core.op_concurrency_limits_counter import compute_run_op_concurrency_info_for_snapshot
@@ -29,6 +29,7 @@ RAW = {
 }
 MARTS = [
     "funnel_weekly", "funnel_events", "persons", "cohort_conversion", "funnel_weekly_by_channel", "deal_stage_history",
+    "source_records",
 ]
 
 
@@ -174,6 +175,40 @@ def test_last_complete_week_is_bucketed_in_local_time():
     # Sunday 23:30 Tokyo is still inside the week of 06-23; Monday 00:30 Tokyo ends it.
     assert last_complete_week(datetime.fromisoformat("2025-06-29T23:30:00+09:00"), "Asia/Tokyo") == date(2025, 6, 16)
     assert last_complete_week(datetime.fromisoformat("2025-06-29T15:30:00+00:00"), "Asia/Tokyo") == date(2025, 6, 23)
+
+
+def test_the_demos_report_weeks_are_exactly_the_weeks_its_data_fills(defs):
+    """From the week of the recording's first contact to the last week complete at its recorded_at."""
+    weeks = defs.resolve_job_def("weekly_kpi").partitions_def.get_partition_keys()
+    assert (weeks[0], weeks[-1], len(weeks)) == ("2024-11-18", "2025-11-10", 52)
+
+
+def test_a_configured_first_week_starts_the_partitions(tmp_path, monkeypatch):
+    config = tmp_path / "kpi.yaml"
+    config.write_text("reporting:\n  first_week: 2025-01-06\n", encoding="utf-8")
+    monkeypatch.setenv("KPI_CONFIG", str(config))
+    weeks = load_definitions().resolve_job_def("weekly_kpi").partitions_def.get_partition_keys()
+    assert (weeks[0], weeks[-1]) == ("2025-01-06", "2025-11-10")
+
+
+def test_a_first_week_before_the_recording_stops_the_code_location(tmp_path, monkeypatch):
+    config = tmp_path / "kpi.yaml"
+    config.write_text("reporting:\n  first_week: 2024-11-04\n", encoding="utf-8")
+    monkeypatch.setenv("KPI_CONFIG", str(config))
+    with pytest.raises(KpiConfigError) as error:
+        load_definitions()
+    assert str(error.value) == (
+        f"{config}: reporting.first_week: 2024-11-04 is before the data's first week, 2024-11-18 (its earliest "
+        "contact or lead); weeks before it could never be filled. Set reporting.first_week to 2024-11-18 or later, "
+        f"or remove it to start at the data's first week (recording {REPO / 'fixtures' / 'demo'})"
+    )
+
+
+def test_the_schedule_says_what_it_does_and_is_off_until_started(defs):
+    schedule = defs.resolve_schedule_def("weekly_kpi_schedule")
+    assert schedule.default_status == DefaultScheduleStatus.STOPPED
+    assert "Every Monday at 09:00 (Asia/Tokyo)" in schedule.description
+    assert "dagster schedule start weekly_kpi_schedule" in schedule.description
 
 
 def test_report_week_must_be_a_monday():
