@@ -95,8 +95,10 @@ def test_the_instance_gives_the_pool_one_slot_per_run(tmp_path):
     # A copy: loading an instance creates its storage next to dagster.yaml.
     shutil.copy(REPO / "dagster_home" / "dagster.yaml", tmp_path / "dagster.yaml")
     with DagsterInstance.from_config(str(tmp_path)) as instance:
-        pools = instance.get_concurrency_config().pool_config
-    assert (pools.pool_granularity, pools.default_pool_limit) == (PoolGranularity.RUN, 1)
+        config = instance.get_concurrency_config()
+    assert (config.pool_config.pool_granularity, config.pool_config.default_pool_limit) == (PoolGranularity.RUN, 1)
+    # What holds on a new DAGSTER_HOME, before the queue has first seen the pool (dagster_home/dagster.yaml).
+    assert config.run_queue_config.max_concurrent_runs == 1
 
 
 def test_the_last_asset_publishes_after_the_sheet(graph):
