@@ -1,5 +1,6 @@
 """The Dagster definitions as an ops engineer sees them in the UI, and the weekly schedule."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from dagster import AssetKey, DagsterInstance, DefaultScheduleStatus, build_schedule_context
+from dagster._core.definitions.metadata import normalize_metadata
 from dagster._core.execution.api import create_execution_plan
 from dagster._core.instance.config import PoolGranularity
 from dagster._core.op_concurrency_limits_counter import compute_run_op_concurrency_info_for_snapshot
@@ -135,6 +137,31 @@ def test_checks_include_dbt_tests_and_the_pipeline_checks(graph):
     for rule in ("values_between_zero_and_one", "weeks_without_gaps"):
         assert any(path == ("marts", "funnel_weekly") and rule in name for path, name in names), rule
     assert any(path == ("marts", "funnel_weekly") and name.startswith("not_null") for path, name in names)
+
+
+# The asset page's metadata keys that the UI hides (dagster-ui's HIDDEN_METADATA_ENTRY_LABELS): dagster-dbt
+# keeps the manifest and the translator there for its runs, and the UI never shows them.
+UI_HIDDEN_METADATA = {"dagster_dbt/manifest", "dagster_dbt/dagster_dbt_translator"}
+
+
+def test_no_asset_shows_an_unserializable_or_empty_metadata_value(graph):
+    for key in graph.get_all_asset_keys():
+        shown = {name: value for name, value in graph.get(key).metadata.items() if name not in UI_HIDDEN_METADATA}
+        for name, value in normalize_metadata(shown, allow_invalid=True).items():
+            text = getattr(value, "value", None)
+            assert not (isinstance(text, str) and "(unserializable)" in text), (key.to_user_string(), name, text)
+            assert text not in ("", [], {}), (key.to_user_string(), name)
+
+
+def test_descriptions_render_as_written_and_cite_no_issue(graph):
+    """The UI renders descriptions as Markdown, which drops <week> as an unknown HTML tag."""
+    for key in graph.get_all_asset_keys():
+        description = graph.get(key).description or ""
+        prose = re.sub(r"```.*?```|`[^`\n]*`", "", description, flags=re.DOTALL)  # code shows <...> as written
+        assert not re.search(r"<[a-z_]+>", prose), (key.to_user_string(), prose)
+        assert not re.search(r"\(issues? \d+", description, re.IGNORECASE), key.to_user_string()
+    sheet = graph.get(AssetKey(["reporting", "kpi_sheet"])).description
+    assert "`KPI_OUTPUT_DIR/kpi_sheet_{week}.xlsx`" in sheet
 
 
 def test_every_raw_table_must_have_been_synced_within_8_days(graph):
