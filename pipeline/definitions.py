@@ -184,9 +184,9 @@ def weekly_kpi_schedule(job, timezone: str):
         default_status=DefaultScheduleStatus.STOPPED,
         description=(
             f"Every Monday at 09:00 ({timezone}), the weekly_kpi job for the report week that has just ended. "
-            "Off until started: switch it on here (Automation > weekly_kpi_schedule) or run "
-            "`dagster schedule start weekly_kpi_schedule` with the same DAGSTER_HOME; dagster dev's daemon "
-            "then ticks it. A week already run by the schedule is not run again."
+            "Off until started: switch Running on here, or run "
+            "dagster schedule start weekly_kpi_schedule from the project root with the same DAGSTER_HOME; the daemon "
+            "of dagster dev then ticks it. A week the schedule has run is not run again."
         ),
     )
 

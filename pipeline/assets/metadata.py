@@ -91,9 +91,24 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Metadata
     return MetadataValue.table(records=records, schema=schema)
 
 
+# Of the sheet's ten columns, those read at a glance: KPI名, 目標値, 実績値, 達成率(%), 前週比(%), 判定. The
+# UI gives a table the width of its metadata column only; the files hold the rest (データソース, 担当者, ...).
+PREVIEW_COLUMNS = (0, 1, 2, 3, 4, 9)
+WORD_JOINER = "\u2060"
+
+
 def sheet_preview(rows: Sequence[SheetRow], language: str) -> MetadataValue:
-    """The sheet's ten columns as the CSV shows them (numbers grouped), one record per KPI."""
-    return text_table(COLUMNS[language], [row_cells(row, language, grouping=True) for row in rows])
+    """The sheet at a glance (PREVIEW_COLUMNS), numbers as the CSV shows them, one record per KPI."""
+    return preview_table(language, [row_cells(row, language, grouping=True) for row in rows])
+
+
+def preview_table(language: str, rows: Sequence[Sequence[str]]) -> MetadataValue:
+    """PREVIEW_COLUMNS of the sheet's ten cells per row, the KPI名 kept on one line."""
+    header = [COLUMNS[language][index] for index in PREVIEW_COLUMNS]
+    picked = [[row[index] for index in PREVIEW_COLUMNS] for row in rows]
+    # A browser breaks Japanese between any two characters, and a narrow column wraps 新規リード獲得数 into
+    # pieces; word joiners (invisible) between the characters keep a name whole.
+    return text_table(header, [[WORD_JOINER.join(row[0]), *row[1:]] for row in picked])
 
 
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)

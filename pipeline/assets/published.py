@@ -4,11 +4,11 @@ from pathlib import Path
 
 from dagster import AssetKey, MaterializeResult, MetadataValue, asset
 
-from pipeline.assets.metadata import text_table
+from pipeline.assets.metadata import preview_table
 from pipeline.publish import publish_snapshot
-from pipeline.resources import WAREHOUSE_POOL, PublishedWarehouseResource, WarehouseResource
+from pipeline.resources import WAREHOUSE_POOL, KpiConfigResource, PublishedWarehouseResource, WarehouseResource
 from pipeline.sheet.formatting import format_pct, format_value
-from pipeline.sheet.labels import UNDEFINED
+from pipeline.sheet.labels import STATUS, UNDEFINED
 
 KPI_SHEET = AssetKey(["reporting", "kpi_sheet"])
 
@@ -26,10 +26,12 @@ KPI_SHEET = AssetKey(["reporting", "kpi_sheet"])
         "swapped in by one atomic rename. Open connections keep the previous snapshot."
     ),
 )
-def published_warehouse(duckdb: WarehouseResource, published: PublishedWarehouseResource) -> MaterializeResult:
+def published_warehouse(
+    duckdb: WarehouseResource, published: PublishedWarehouseResource, kpi_config: KpiConfigResource
+) -> MaterializeResult:
     publication = publish_snapshot(Path(duckdb.database), Path(published.path))
     with duckdb.get_connection() as connection:
-        newest_week, newest_sheet = newest_week_preview(connection)
+        newest_week, newest_sheet = newest_week_preview(connection, kpi_config.load().config.reporting.language)
     return MaterializeResult(
         metadata={
             "path": MetadataValue.path(str(publication.path)),
@@ -44,8 +46,8 @@ def published_warehouse(duckdb: WarehouseResource, published: PublishedWarehouse
     )
 
 
-def newest_week_preview(connection) -> tuple[str, MetadataValue]:
-    """The newest week of reporting.kpi_sheet and its rows, numbers as the sheet shows them."""
+def newest_week_preview(connection, language: str) -> tuple[str, MetadataValue]:
+    """The newest week of reporting.kpi_sheet and its sheet at a glance, as the sheet asset shows a week."""
     if not connection.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'reporting' AND table_name = 'kpi_sheet'"
     ).fetchone()[0]:
@@ -56,10 +58,10 @@ def newest_week_preview(connection) -> tuple[str, MetadataValue]:
     ).fetchall()
     if not rows:
         return "none", MetadataValue.text("no sheet published yet")
+    # The sheet's ten cells; those the preview leaves out are not read from the table.
     cells = [
         [name, format_value(target, unit, True), format_value(actual, unit, True), format_pct(attainment),
-         format_pct(wow), status or UNDEFINED]
+         format_pct(wow), "", "", "", "", STATUS[language][status] if status else UNDEFINED]
         for _, name, unit, target, actual, attainment, wow, status in rows
     ]
-    header = ["kpi_name", "target", "actual", "attainment_pct", "wow_pct", "status"]
-    return rows[0][0].isoformat(), text_table(header, cells)
+    return rows[0][0].isoformat(), preview_table(language, cells)

@@ -52,7 +52,7 @@ def test_every_dbt_model_and_seed_carries_its_row_count(materializations):
 def test_the_sheet_shows_a_table_and_rounded_rates(materializations):
     sheet = materializations["reporting/kpi_sheet"]
     assert isinstance(sheet["preview"], TableMetadataValue)
-    assert sheet["preview"].records[0].data["KPI名"] == "新規リード獲得数"
+    assert sheet["preview"].records[0].data["KPI名"].replace("\u2060", "") == "新規リード獲得数"
     funnel = sheet["funnel_row"].data
     assert all(len(repr(value).split(".")[-1]) <= 4 for value in funnel.values() if isinstance(value, float))
     assert isinstance(funnel["won_amount"], int | float)
