@@ -3,24 +3,26 @@
 Here, and only here, the run's world is chosen: with no HubSpot or Salesforce credential set, the sources
 are the recorded fixtures (pipeline/recorded.py), otherwise the live services (pipeline/sources.py).
 Importing this module has no side effects; loading the definitions reads kpi.yaml and the environment
-once, and parses the dbt project when its manifest is missing or stale.
+once, in fixture mode the recording's creation dates (the first report week), and parses the dbt project
+when its manifest is missing or stale.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dagster import (
     AssetSelection,
     DefaultScheduleStatus,
     Definitions,
     EnvVar,
+    PartitionsDefinition,
     build_schedule_from_partitioned_job,
     define_asset_job,
     definitions,
     in_process_executor,
 )
-from dagster import PartitionsDefinition as DagsterPartitions
 
 from pipeline.assets.exports import EXPORT_ASSETS
 from pipeline.assets.published import published_warehouse
@@ -47,6 +49,9 @@ from pipeline.resources import (
     WarehouseResource,
 )
 from pipeline.sources import HubSpotSource, LiveHubSpot, LiveSalesforce, SalesforceSource
+
+if TYPE_CHECKING:  # what define_asset_job returns; Dagster exports the function, not the class
+    from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,7 @@ def bind_resources(env: Environment) -> dict:
     }
 
 
-def bind_report_weeks(env: Environment, inputs: RunInputs, kpi_config: KpiConfigResource) -> DagsterPartitions:
+def bind_report_weeks(env: Environment, inputs: RunInputs, kpi_config: KpiConfigResource) -> PartitionsDefinition:
     """The report weeks the data can fill: from reporting.first_week (default: the recording's first week)
     to the last week complete at the recording's recorded_at. Against the live services, from
     reporting.first_week (default DEFAULT_FIRST_REPORT_WEEK) to the last week complete now, growing weekly."""
@@ -173,7 +178,7 @@ def build_definitions(env: Environment, resources: dict | None = None) -> Defini
     )
 
 
-def weekly_kpi_schedule(job, timezone: str):
+def weekly_kpi_schedule(job: UnresolvedAssetJobDefinition, timezone: str):
     """Mondays 09:00 in kpi.yaml's time zone, for the partition (report week) that has just ended."""
     # Stopped until an operator starts it: a code location loaded for a look (or in fixture mode) must not
     # start syncing the CRMs on its own.
