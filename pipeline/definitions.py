@@ -3,17 +3,21 @@
 Here, and only here, the run's world is chosen: with no HubSpot or Salesforce credential set, the sources
 are the recorded fixtures (pipeline/recorded.py), otherwise the live services (pipeline/sources.py).
 Importing this module has no side effects; loading the definitions reads kpi.yaml and the environment
-once, and parses the dbt project when its manifest is missing or stale.
+once, in fixture mode the recording's creation dates (the first report week), and parses the dbt project
+when its manifest is missing or stale.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dagster import (
     AssetSelection,
+    DefaultScheduleStatus,
     Definitions,
     EnvVar,
+    PartitionsDefinition,
     build_schedule_from_partitioned_job,
     define_asset_job,
     definitions,
@@ -27,8 +31,16 @@ from pipeline.assets.reporting import build_kpi_sheet_asset
 from pipeline.assets.warehouse import build_warehouse_assets, dbt_cli, prepare_manifest
 from pipeline.checks import lead_status_history_tracked, new_leads_week_over_week, published_weeks_hold
 from pipeline.environment import Environment
-from pipeline.partitions import report_weeks
-from pipeline.preflight import load_run_inputs
+from pipeline.kpi_config import KpiConfigError
+from pipeline.partitions import (
+    DEFAULT_FIRST_REPORT_WEEK,
+    FirstWeekError,
+    first_recorded_week,
+    first_report_week,
+    last_complete_week,
+    report_weeks,
+)
+from pipeline.preflight import RunInputs, load_run_inputs
 from pipeline.resources import (
     ExportTargetsResource,
     KpiConfigResource,
@@ -37,6 +49,9 @@ from pipeline.resources import (
     WarehouseResource,
 )
 from pipeline.sources import HubSpotSource, LiveHubSpot, LiveSalesforce, SalesforceSource
+
+if TYPE_CHECKING:  # what define_asset_job returns; Dagster exports the function, not the class
+    from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 
 @dataclass(frozen=True)
@@ -116,10 +131,27 @@ def bind_resources(env: Environment) -> dict:
     }
 
 
+def bind_report_weeks(env: Environment, inputs: RunInputs, kpi_config: KpiConfigResource) -> PartitionsDefinition:
+    """The report weeks the data can fill: from reporting.first_week (default: the recording's first week)
+    to the last week complete at the recording's recorded_at. Against the live services, from
+    reporting.first_week (default DEFAULT_FIRST_REPORT_WEEK) to the last week complete now, growing weekly."""
+    configured = inputs.config.reporting.first_week
+    if not env.recorded:
+        # The CRMs' oldest record is unknown at load: the sheet of an earlier week fails naming the weeks it has.
+        return report_weeks(inputs.timezone, configured or DEFAULT_FIRST_REPORT_WEEK)
+    last_week = last_complete_week(kpi_config.as_of(), inputs.timezone)
+    try:
+        first_week = first_report_week(configured, first_recorded_week(env.fixtures_dir, inputs.timezone), last_week)
+    except FirstWeekError as error:
+        raise KpiConfigError(f"{env.config_path}: {error} (recording {env.fixtures_dir})") from None
+    return report_weeks(inputs.timezone, first_week, last_week)
+
+
 def build_definitions(env: Environment, resources: dict | None = None) -> Definitions:
     # A broken kpi.yaml or spend CSV stops the code location from loading, with the key named, before any run.
     inputs = load_run_inputs(env.config_path)
-    weeks = report_weeks(inputs.timezone)
+    resources = resources or bind_resources(env)
+    weeks = bind_report_weeks(env, inputs, resources["kpi_config"])
     prepare_manifest()
     weekly_kpi_job = define_asset_job(
         "weekly_kpi",
@@ -141,9 +173,26 @@ def build_definitions(env: Environment, resources: dict | None = None) -> Defini
         ],
         asset_checks=[new_leads_week_over_week, lead_status_history_tracked, published_weeks_hold],
         jobs=[weekly_kpi_job],
-        # Mondays 09:00 in kpi.yaml's time zone, for the partition (report week) that has just ended.
-        schedules=[build_schedule_from_partitioned_job(weekly_kpi_job, hour_of_day=9, minute_of_hour=0)],
-        resources=resources or bind_resources(env),
+        schedules=[weekly_kpi_schedule(weekly_kpi_job, inputs.timezone)],
+        resources=resources,
+    )
+
+
+def weekly_kpi_schedule(job: UnresolvedAssetJobDefinition, timezone: str):
+    """Mondays 09:00 in kpi.yaml's time zone, for the partition (report week) that has just ended."""
+    # Stopped until an operator starts it: a code location loaded for a look (or in fixture mode) must not
+    # start syncing the CRMs on its own.
+    return build_schedule_from_partitioned_job(
+        job,
+        hour_of_day=9,
+        minute_of_hour=0,
+        default_status=DefaultScheduleStatus.STOPPED,
+        description=(
+            f"Every Monday at 09:00 ({timezone}), the weekly_kpi job for the report week that has just ended. "
+            "Off until started: switch Running on here, or run "
+            "dagster schedule start weekly_kpi_schedule from the project root with the same DAGSTER_HOME; the daemon "
+            "of dagster dev then ticks it. A week the schedule has run is not run again."
+        ),
     )
 
 

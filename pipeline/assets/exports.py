@@ -49,7 +49,7 @@ def _run(context: AssetExecutionContext, variable: str, target: str | None, expo
     kinds={"parquet"},
     owners=["team:marketing-ops"],
     description=(
-        f"{EXPORTED} as KPI_EXPORT_PARQUET_DIR/<schema>.<table>.parquet, for Tableau (Hyper) and other "
+        f"{EXPORTED} as `KPI_EXPORT_PARQUET_DIR/<schema>.<table>.parquet`, for Tableau (Hyper) and other "
         "Parquet readers; each file replaced atomically. Skipped when KPI_EXPORT_PARQUET_DIR is unset."
     ),
 )

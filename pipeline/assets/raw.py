@@ -33,6 +33,7 @@ from connectors.raw_schema import RAW_TABLES, RawTable, tables_in
 from connectors.raw_store import OriginMismatch, RawStore, StoreOutOfMemory
 from connectors.salesforce.totals import source_totals as salesforce_totals
 from connectors.sync_report import SyncReport
+from pipeline.assets.metadata import lines, readable_cursors
 from pipeline.resources import WAREHOUSE_POOL, KpiConfigResource, WarehouseResource
 from pipeline.sources import HubSpotSource, MissingCredential, SalesforceSource, SourceResource
 
@@ -124,11 +125,12 @@ def report_metadata(report: SyncReport, row_count: int) -> dict:
         "api_budget_remaining": MetadataValue.int(report.api_budget_remaining)
         if report.api_budget_remaining is not None
         else MetadataValue.text("not reported"),
-        "cursor_before": MetadataValue.json(report.cursor_before or {}),
-        "cursor_after": MetadataValue.json(report.cursor_after or {}),
+        # Where each stream stood before and after the sync; instants as UTC timestamps, not epoch milliseconds.
+        "cursor_before": readable_cursors(report.cursor_before or {}, empty="none (full load)"),
+        "cursor_after": readable_cursors(report.cursor_after or {}, empty="none"),
         "duration_s": round(report.duration_s, 3),
-        "notes": MetadataValue.json(report.notes),
-        "warnings": MetadataValue.json(report.warnings),
+        "notes": lines(report.notes),
+        "warnings": lines(report.warnings),
     }
 
 

@@ -1,6 +1,5 @@
 """The weekly KPI sheet: one partition per report week, written as .xlsx and CSV and into reporting.kpi_sheet."""
 
-import json
 from datetime import UTC, date, datetime
 
 from dagster import (
@@ -14,6 +13,7 @@ from dagster import (
     asset,
 )
 
+from pipeline.assets.metadata import lines, rounded, sheet_preview
 from pipeline.resources import WAREHOUSE_POOL, KpiConfigResource, SheetOutputResource, WarehouseResource
 from pipeline.sheet import MissingReportWeek, publish_weekly_sheet
 from pipeline.week_close.ledger import CloseSettings
@@ -38,9 +38,10 @@ def build_kpi_sheet_asset(report_weeks: PartitionsDefinition, timezone: str) -> 
         description=(
             f"The weekly KPI sheet of one report week (Monday 00:00 {timezone}): KPI名, 目標値, 実績値, "
             "達成率(%), 前週比(%), データソース, レビュー頻度, 担当者, 業界目安, 判定, as "
-            "KPI_OUTPUT_DIR/kpi_sheet_<week>.xlsx and .csv; every week also in the table reporting.kpi_sheet. "
-            "The first publication of a week freezes its values (速報値) in reporting.kpi_week_close; every run "
-            "appends the changes to frozen weeks, with their reasons, to reporting.kpi_restatements."
+            "`KPI_OUTPUT_DIR/kpi_sheet_{week}.xlsx` and `.csv`; every week also in the table `reporting.kpi_sheet`. "
+            "The first publication of a week freezes its values (速報値) in `reporting.kpi_week_close`; every run "
+            "appends the changes to frozen weeks, with their reasons, to `reporting.kpi_restatements`. "
+            "The newest week's sheet is also shown on `reporting/published_warehouse`."
         ),
     )
     def kpi_sheet(
@@ -70,13 +71,15 @@ def build_kpi_sheet_asset(report_weeks: PartitionsDefinition, timezone: str) -> 
             context.log.warning(line)
         return MaterializeResult(
             metadata={
-                "preview": MetadataValue.md(sheet.preview_markdown),
+                "report_week": context.partition_key,
+                # A table rather than Markdown: the UI sizes its columns to the cells, so KPI名 do not wrap.
+                "preview": sheet_preview(sheet.rows, inputs.config.reporting.language),
                 "xlsx": MetadataValue.path(str(sheet.xlsx_path)),
                 "csv": MetadataValue.path(str(sheet.csv_path)),
                 "target_derivation": MetadataValue.md("\n".join(f"- {step}" for step in sheet.plan.derivation)),
-                "target_warnings": MetadataValue.json(list(sheet.plan.warnings)),
+                "target_warnings": lines(sheet.plan.warnings),
                 "kpi_sheet_rows": sheet.table_rows,
-                "funnel_row": MetadataValue.json(json.loads(json.dumps(sheet.funnel_row, default=str))),
+                "funnel_row": MetadataValue.json(rounded(sheet.funnel_row)),
                 "frozen_as": ", ".join(sheet.frozen_as) or "already frozen",
                 **restatement_metadata(sheet.restatements),
             }

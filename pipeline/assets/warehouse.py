@@ -9,13 +9,14 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, AssetsDefinition
+from dagster import AssetExecutionContext, AssetKey, AssetMaterialization, AssetsDefinition, MetadataValue, Output
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from pipeline.assets.metadata import markdown_safe
 from pipeline.environment import PROJECT_ROOT
 from pipeline.kpi_config.funnel_mapping import dbt_vars
 from pipeline.resources import WAREHOUSE_POOL, KpiConfigResource, WarehouseResource
@@ -65,13 +66,18 @@ class WarehouseTranslator(DagsterDbtTranslator):
     def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
         return ["team:analytics"]
 
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        # The models' docs name properties as hs_v2_date_entered_<stage>, which Markdown would drop as a tag.
+        return markdown_safe(super().get_description(dbt_resource_props))
+
 
 def build_warehouse_assets() -> AssetsDefinition:
     """The dbt assets, read from the manifest (call prepare_manifest first)."""
 
+    # No project=: dagster-dbt would put the DbtProject object into every asset's metadata, which the UI can
+    # only show as "[DbtProject] (unserializable)"; the resource's project_dir already points at the project.
     @dbt_assets(
         manifest=DBT_PROJECT.manifest_path,
-        project=DBT_PROJECT,
         dagster_dbt_translator=WarehouseTranslator(),
         name="warehouse_dbt",
         pool=WAREHOUSE_POOL,
@@ -84,6 +90,37 @@ def build_warehouse_assets() -> AssetsDefinition:
         context.log.info(f"dbt vars: {json.dumps(variables, ensure_ascii=False)}")
         # The profile takes the warehouse file from the vars (dbt_project/profiles.yml).
         cli_vars = json.dumps({**variables, "warehouse_path": duckdb.database})
-        yield from dbt.cli(["build", "--vars", cli_vars], context=context).stream()
+        invocation = dbt.cli(["build", "--vars", cli_vars], context=context)
+        yield from with_row_counts(invocation.stream(), invocation.manifest, duckdb)
 
     return warehouse_dbt
+
+
+def with_row_counts(events: Iterator, manifest: Mapping[str, Any], duckdb: WarehouseResource) -> Iterator:
+    """dbt's events, each model's and seed's with its row count (dagster/row_count), views included.
+
+    dagster-dbt's fetch_row_counts() skips views (the staging layer) and counts through dbt's adapter; here
+    the counts are read from the warehouse once dbt has exited, since DuckDB admits one writing process and
+    dbt holds the file until then. Events already received are passed on when dbt fails, then the failure.
+    """
+    received, failure = [], None
+    try:
+        received.extend(events)
+    except Exception as error:  # dbt's failure: reported after the events that came before it
+        failure = error
+    with duckdb.get_connection() as connection:
+        for event in received:
+            yield _with_row_count(event, manifest, connection)
+    if failure is not None:
+        raise failure
+
+
+def _with_row_count(event, manifest: Mapping[str, Any], connection):
+    if not isinstance(event, Output | AssetMaterialization) or "unique_id" not in event.metadata:
+        return event
+    node = manifest["nodes"].get(event.metadata["unique_id"].value) or {}
+    if node.get("resource_type") not in ("model", "seed") or not node.get("relation_name"):
+        return event
+    # relation_name names the catalog ("kpi"): the working file has the published file's name.
+    (count,) = connection.execute(f"SELECT count(*) FROM {node['relation_name']}").fetchone()
+    return event.with_metadata({**event.metadata, "dagster/row_count": MetadataValue.int(count)})

@@ -6,10 +6,11 @@ the sheet shows them as percentages.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, field_validator, model_validator
 
 KpiId = Literal[
     "new_leads", "mqls", "sqls", "opportunities", "won_deals", "mql_to_sql_rate",
@@ -166,6 +167,11 @@ class SheetConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     language: Literal["ja", "en"] = "ja"
+    first_week: date | None = Field(
+        default=None,
+        description="the Monday of the first report week (partition); default: the data's first week in fixture "
+        "mode, pipeline.partitions.DEFAULT_FIRST_REPORT_WEEK against the live services",
+    )
     kgi: KgiConfig = Field(default_factory=KgiConfig)
     assumptions: ConversionAssumptions = Field(default_factory=ConversionAssumptions)
     target_tolerance: float = Field(default=0.05, ge=0, description="allowed relative gap to the KGI")
@@ -177,6 +183,14 @@ class SheetConfig(BaseModel):
         default_factory=lambda: tuple(KpiDefinition(id=kpi_id) for kpi_id in DEFAULT_SHEET_KPIS),
         min_length=1,
     )
+
+    @field_validator("first_week")
+    @classmethod
+    def _first_week_is_a_monday(cls, value: date | None) -> date | None:
+        if value is not None and value.weekday() != 0:
+            monday = value - timedelta(days=value.weekday())
+            raise ValueError(f"{value} is not a Monday; report weeks start on Monday: the week of {value} is {monday}")
+        return value
 
     @model_validator(mode="after")
     def _unique_kpis(self):

@@ -1,5 +1,6 @@
 """The Dagster definitions as an ops engineer sees them in the UI, and the weekly schedule."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -7,7 +8,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from dagster import AssetKey, DagsterInstance, build_schedule_context
+from dagster import AssetKey, DagsterInstance, DefaultScheduleStatus, build_schedule_context
+from dagster._core.definitions.metadata import normalize_metadata
 from dagster._core.execution.api import create_execution_plan
 from dagster._core.instance.config import PoolGranularity
 from dagster._core.op_concurrency_limits_counter import compute_run_op_concurrency_info_for_snapshot
@@ -30,6 +32,7 @@ RAW = {
 MARTS = [
     "funnel_weekly", "funnel_events", "persons", "cohort_conversion", "funnel_weekly_by_channel", "deal_stage_history",
     "funnel_event_records",
+    "source_records",
 ]
 
 
@@ -102,8 +105,10 @@ def test_the_instance_gives_the_pool_one_slot_per_run(tmp_path):
     # A copy: loading an instance creates its storage next to dagster.yaml.
     shutil.copy(REPO / "dagster_home" / "dagster.yaml", tmp_path / "dagster.yaml")
     with DagsterInstance.from_config(str(tmp_path)) as instance:
-        pools = instance.get_concurrency_config().pool_config
-    assert (pools.pool_granularity, pools.default_pool_limit) == (PoolGranularity.RUN, 1)
+        config = instance.get_concurrency_config()
+    assert (config.pool_config.pool_granularity, config.pool_config.default_pool_limit) == (PoolGranularity.RUN, 1)
+    # What holds on a new DAGSTER_HOME, before the queue has first seen the pool (dagster_home/dagster.yaml).
+    assert config.run_queue_config.max_concurrent_runs == 1
 
 
 def test_the_last_asset_publishes_after_the_sheet(graph):
@@ -140,6 +145,31 @@ def test_checks_include_dbt_tests_and_the_pipeline_checks(graph):
     for rule in ("values_between_zero_and_one", "weeks_without_gaps"):
         assert any(path == ("marts", "funnel_weekly") and rule in name for path, name in names), rule
     assert any(path == ("marts", "funnel_weekly") and name.startswith("not_null") for path, name in names)
+
+
+# The asset page's metadata keys that the UI hides (dagster-ui's HIDDEN_METADATA_ENTRY_LABELS): dagster-dbt
+# keeps the manifest and the translator there for its runs, and the UI never shows them.
+UI_HIDDEN_METADATA = {"dagster_dbt/manifest", "dagster_dbt/dagster_dbt_translator"}
+
+
+def test_no_asset_shows_an_unserializable_or_empty_metadata_value(graph):
+    for key in graph.get_all_asset_keys():
+        shown = {name: value for name, value in graph.get(key).metadata.items() if name not in UI_HIDDEN_METADATA}
+        for name, value in normalize_metadata(shown, allow_invalid=True).items():
+            text = getattr(value, "value", None)
+            assert not (isinstance(text, str) and "(unserializable)" in text), (key.to_user_string(), name, text)
+            assert text not in ("", [], {}), (key.to_user_string(), name)
+
+
+def test_descriptions_render_as_written_and_cite_no_issue(graph):
+    """The UI renders descriptions as Markdown, which drops <week> as an unknown HTML tag."""
+    for key in graph.get_all_asset_keys():
+        description = graph.get(key).description or ""
+        prose = re.sub(r"```.*?```|`[^`\n]*`", "", description, flags=re.DOTALL)  # code shows <...> as written
+        assert not re.search(r"<[a-z_]+>", prose), (key.to_user_string(), prose)
+        assert not re.search(r"\(issues? \d+", description, re.IGNORECASE), key.to_user_string()
+    sheet = graph.get(AssetKey(["reporting", "kpi_sheet"])).description
+    assert "`KPI_OUTPUT_DIR/kpi_sheet_{week}.xlsx`" in sheet
 
 
 def test_every_raw_table_must_have_been_synced_within_8_days(graph):
@@ -182,6 +212,40 @@ def test_last_complete_week_is_bucketed_in_local_time():
     # Sunday 23:30 Tokyo is still inside the week of 06-23; Monday 00:30 Tokyo ends it.
     assert last_complete_week(datetime.fromisoformat("2025-06-29T23:30:00+09:00"), "Asia/Tokyo") == date(2025, 6, 16)
     assert last_complete_week(datetime.fromisoformat("2025-06-29T15:30:00+00:00"), "Asia/Tokyo") == date(2025, 6, 23)
+
+
+def test_the_demos_report_weeks_are_exactly_the_weeks_its_data_fills(defs):
+    """From the week of the recording's first contact to the last week complete at its recorded_at."""
+    weeks = defs.resolve_job_def("weekly_kpi").partitions_def.get_partition_keys()
+    assert (weeks[0], weeks[-1], len(weeks)) == ("2024-11-18", "2025-11-10", 52)
+
+
+def test_a_configured_first_week_starts_the_partitions(tmp_path, monkeypatch):
+    config = tmp_path / "kpi.yaml"
+    config.write_text("reporting:\n  first_week: 2025-01-06\n", encoding="utf-8")
+    monkeypatch.setenv("KPI_CONFIG", str(config))
+    weeks = load_definitions().resolve_job_def("weekly_kpi").partitions_def.get_partition_keys()
+    assert (weeks[0], weeks[-1]) == ("2025-01-06", "2025-11-10")
+
+
+def test_a_first_week_before_the_recording_stops_the_code_location(tmp_path, monkeypatch):
+    config = tmp_path / "kpi.yaml"
+    config.write_text("reporting:\n  first_week: 2024-11-04\n", encoding="utf-8")
+    monkeypatch.setenv("KPI_CONFIG", str(config))
+    with pytest.raises(KpiConfigError) as error:
+        load_definitions()
+    assert str(error.value) == (
+        f"{config}: reporting.first_week: 2024-11-04 is before the data's first week, 2024-11-18 (its earliest "
+        "contact or lead); weeks before it could never be filled. Set reporting.first_week to 2024-11-18 or later, "
+        f"or remove it to start at the data's first week (recording {REPO / 'fixtures' / 'demo'})"
+    )
+
+
+def test_the_schedule_says_what_it_does_and_is_off_until_started(defs):
+    schedule = defs.resolve_schedule_def("weekly_kpi_schedule")
+    assert schedule.default_status == DefaultScheduleStatus.STOPPED
+    assert "Every Monday at 09:00 (Asia/Tokyo)" in schedule.description
+    assert "dagster schedule start weekly_kpi_schedule" in schedule.description
 
 
 def test_report_week_must_be_a_monday():
