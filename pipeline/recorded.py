@@ -11,14 +11,14 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from dagster import ConfigurableResource, InitResourceContext
+from dagster import ConfigurableResource, Failure, InitResourceContext
 from pydantic import PrivateAttr
 
 from connectors.hubspot import HubSpotSettings
 from connectors.salesforce import SalesforceSettings
 from pipeline.sources import HubSpotSource, SalesforceSource
 from standin import connector_settings
-from standin.api.dataset import Dataset, parse_utc
+from standin.api.dataset import Dataset, DatasetError, parse_utc
 from standin.api.server import FixtureAPI
 
 
@@ -71,7 +71,14 @@ class FixtureServer(ConfigurableResource):
 
     def api(self) -> FixtureAPI:
         if self._api is None:
-            self._api = FixtureAPI(self.dataset_dir).start()
+            try:
+                self._api = FixtureAPI(self.dataset_dir).start()
+            except DatasetError as error:  # a malformed recording stays malformed: retrying the sync cannot help
+                raise Failure(
+                    f"KPI_FIXTURES_DIR={self.dataset_dir}: {error}; fix the recording or point KPI_FIXTURES_DIR at "
+                    "another one (layout: fixtures/README.md)",
+                    allow_retries=False,
+                ) from error
             if self._log is not None:
                 self._log.info(
                     f"Fixture mode: no HubSpot/Salesforce credentials set; serving {self.dataset_dir} "
