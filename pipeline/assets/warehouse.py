@@ -84,6 +84,8 @@ def build_warehouse_assets() -> AssetsDefinition:
         context.log.info(f"dbt vars: {json.dumps(variables, ensure_ascii=False)}")
         # The profile takes the warehouse file from the vars (dbt_project/profiles.yml).
         cli_vars = json.dumps({**variables, "warehouse_path": duckdb.database})
-        yield from dbt.cli(["build", "--vars", cli_vars], context=context).stream()
+        # Colours only for a terminal: never into a pipe, the CLI's run log or Dagster's compute logs.
+        colours = [] if sys.stdout.isatty() else ["--no-use-colors"]
+        yield from dbt.cli([*colours, "build", "--vars", cli_vars], context=context).stream()
 
     return warehouse_dbt
