@@ -19,14 +19,3 @@ def last_complete_week(as_of: datetime, timezone: str) -> date:
     """The Monday of the last week that had ended by `as_of` (local time)."""
     local_day = as_of.astimezone(ZoneInfo(timezone)).date()
     return local_day - timedelta(days=local_day.weekday() + 7)
-
-
-def parse_report_week(text: str) -> date:
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"--week {text!r}: expected a date as YYYY-MM-DD") from None
-    if day.weekday() != 0:
-        monday = day - timedelta(days=day.weekday())
-        raise ValueError(f"--week {text}: report weeks start on Monday; the week of {text} is {monday}")
-    return day

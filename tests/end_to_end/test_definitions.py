@@ -16,7 +16,7 @@ from dagster._utils.schedules import cron_string_iterator
 
 from pipeline.definitions import defs as load_definitions
 from pipeline.kpi_config import KpiConfigError
-from pipeline.partitions import last_complete_week, parse_report_week
+from pipeline.partitions import last_complete_week
 from pipeline.resources import WAREHOUSE_POOL
 from tests.support import REPO
 
@@ -174,13 +174,6 @@ def test_last_complete_week_is_bucketed_in_local_time():
     # Sunday 23:30 Tokyo is still inside the week of 06-23; Monday 00:30 Tokyo ends it.
     assert last_complete_week(datetime.fromisoformat("2025-06-29T23:30:00+09:00"), "Asia/Tokyo") == date(2025, 6, 16)
     assert last_complete_week(datetime.fromisoformat("2025-06-29T15:30:00+00:00"), "Asia/Tokyo") == date(2025, 6, 23)
-
-
-def test_report_week_must_be_a_monday():
-    assert parse_report_week("2025-06-23") == date(2025, 6, 23)
-    with pytest.raises(ValueError) as error:
-        parse_report_week("2025-06-25")
-    assert str(error.value) == "--week 2025-06-25: report weeks start on Monday; the week of 2025-06-25 is 2025-06-23"
 
 
 def test_importing_the_definitions_changes_no_environment_variable_and_writes_nothing(tmp_path):
