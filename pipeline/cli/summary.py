@@ -15,7 +15,7 @@ from pipeline.sheet.formatting import format_pct, format_value
 from pipeline.sheet.labels import COLUMNS, STATUS, UNDEFINED
 
 NAME_WIDTH = 26
-VALUE_WIDTH = 13
+VALUE_WIDTH = 16
 SHOWN_WARNINGS = 5
 INDENT = " " * 11
 
@@ -56,9 +56,10 @@ class RunSummary:
 
     def lines(self) -> list[str]:
         labels = COLUMNS[self.language]
-        header = f"Week of {self.week} (Monday to Sunday, {self.timezone})"
         lines = [
-            _left(header, NAME_WIDTH + 2) + "".join(_right(label, VALUE_WIDTH) for label in labels[1:4]),
+            f"Week of {self.week} (Monday to Sunday, {self.timezone})",
+            f"  {_left(labels[0], NAME_WIDTH)}{''.join(_right(label, VALUE_WIDTH) for label in labels[1:4])}  "
+            f"{labels[9]}",
             *(self._kpi_line(kpi) for kpi in self.kpis),
             f"{'Sheet':<11}{self.xlsx}",
             f"{INDENT}{self.csv}",
