@@ -60,7 +60,8 @@ class RunWatch:
         meta = getattr(record, "dagster_meta", None) or {}
         event: DagsterEvent | None = meta.get("dagster_event")
         if event is None:
-            if record.levelno >= logging.WARNING:
+            # A running step's own warning; Dagster's about a step it skips come before any start.
+            if record.levelno >= logging.WARNING and meta.get("step_key") in self.started:
                 self.logged_warnings.append(meta.get("orig_message") or record.getMessage())
             return
         handler = self._handlers.get(event.event_type_value)
