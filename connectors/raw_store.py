@@ -269,12 +269,14 @@ class RawStore:
         ``merges`` maps a table to (merged-away id, survivor id) pairs the page's survivors list: those
         stored rows are marked ``merged_into`` the survivor, after the upserts.
         """
-        counts: dict[str, UpsertCounts] = {}
         with self._transaction(stream):
+            pages = {table: self._load_page(table, index, rows) for index, (table, rows) in enumerate(upserts.items())}
+            # Counted against the rows stored before the page, children re-sent whole included: a record sent
+            # again unchanged (the incremental overlap, a re-read parent's history) is neither new nor updated.
+            counts = {table: self._changes(table, page) for table, page in pages.items()}
             deleted = self._delete_children(replace_children or {})
-            for table, rows in upserts.items():
-                counts[table] = self._upsert(table, rows)
-                deleted += counts[table].updated
+            for table, page in pages.items():
+                deleted += self._replace_rows(table, page)
             for table, pairs in (merges or {}).items():
                 counts.setdefault(table, UpsertCounts()).merged = self._mark_merged(table, pairs)
                 deleted += counts[table].merged
@@ -364,27 +366,47 @@ class RawStore:
             ).fetchall()
         return self._columns[table]
 
-    def _upsert(self, table: str, rows: list[dict]) -> UpsertCounts:
-        if not rows:
+    def _changes(self, table: str, page: str | None) -> UpsertCounts:
+        """The page's rows new to the table, and those that differ from the stored row in more than _synced_at."""
+        if page is None:
             return UpsertCounts()
-        keys = RAW_TABLES[table].key
-        # A record can appear twice in one page (it moved while we paged): the later version wins.
-        rows = list({tuple(row[k] for k in keys): row for row in rows}.values())
-        self._load_page(table, rows)
-        matches_page = " AND ".join(f"{table}.{key} = _page.{key}" for key in keys)
-        replaced = self.connection.execute(f"DELETE FROM {table} USING _page WHERE {matches_page}").fetchone()[0]
-        self.connection.execute(f"INSERT INTO {table} SELECT * FROM _page")
-        return UpsertCounts(inserted=len(rows) - replaced, updated=replaced)
+        matches = " AND ".join(f"stored.{key} = page.{key}" for key in RAW_TABLES[table].key)
+        compared = [name for name, _ in self._table_columns(table) if name != "_synced_at"]
+        differs = " OR ".join(f"stored.{column} IS DISTINCT FROM page.{column}" for column in compared)
+        inserted, updated = self.connection.execute(
+            f"SELECT count(*) FILTER (WHERE stored.payload IS NULL), "
+            f"count(*) FILTER (WHERE stored.payload IS NOT NULL AND ({differs})) "
+            f"FROM {page} page LEFT JOIN {table} stored ON {matches}"
+        ).fetchone()
+        return UpsertCounts(inserted=inserted, updated=updated)
 
-    def _load_page(self, table: str, rows: list[dict]) -> None:
-        """Stage the page in a temp table, bound as one JSON document (binding rows one by one is ~100x slower).
+    def _replace_rows(self, table: str, page: str | None) -> int:
+        """Write the page's rows over the stored rows of the same keys; returns how many stored rows it replaced."""
+        if page is None:
+            return 0
+        matches_page = " AND ".join(f"{table}.{key} = {page}.{key}" for key in RAW_TABLES[table].key)
+        replaced = self.connection.execute(f"DELETE FROM {table} USING {page} WHERE {matches_page}").fetchone()[0]
+        self.connection.execute(f"INSERT INTO {table} SELECT * FROM {page}")
+        self.connection.execute(f"DROP TABLE {page}")
+        return replaced
 
-        from_json_strict, unlike read_json, needs no 32 MB read buffer per thread, and fails on a value that
-        does not cast to its column instead of storing NULL.
+    def _load_page(self, table: str, index: int, rows: list[dict]) -> str | None:
+        """Stage the page's rows for `table` in a temp table, named after `index`; None for no rows.
+
+        A record can appear twice in one page (it moved while we paged): the later version wins. The rows are
+        bound as one JSON document (binding rows one by one is ~100x slower). from_json_strict, unlike
+        read_json, needs no 32 MB read buffer per thread, and fails on a value that does not cast to its column
+        instead of storing NULL.
         """
+        if not rows:
+            return None
+        keys = RAW_TABLES[table].key
+        rows = list({tuple(row[k] for k in keys): row for row in rows}.values())
+        page = f"_page_{index}"
         row_type = json.dumps([{name: kind for name, kind in self._table_columns(table)}])
         self.connection.execute(
-            "CREATE OR REPLACE TEMP TABLE _page AS "
+            f"CREATE OR REPLACE TEMP TABLE {page} AS "
             "SELECT page.* FROM (SELECT unnest(from_json_strict(?, ?)) AS page)",
             [json.dumps(rows, default=_json_default, ensure_ascii=False), row_type],
         )
+        return page

@@ -81,10 +81,19 @@ def bind_sources(env: Environment) -> Sources:
             ) from error
 
         dataset = str(env.fixtures_dir)
+        if not env.fixtures_dir.is_dir():
+            raise ValueError(
+                f"KPI_FIXTURES_DIR={dataset}: no such directory (the recorded dataset served when no HubSpot or "
+                "Salesforce credential is set; see README)"
+            )
+        try:
+            data_as_of = recorded_at(dataset).isoformat()
+        except ValueError as error:  # the dataset's manifest is missing or malformed; the message names the file
+            raise ValueError(f"KPI_FIXTURES_DIR={dataset}: {error}") from None
         return Sources(
             hubspot=RecordedHubSpot(fixtures=FixtureServer(dataset_dir=dataset), **hubspot_extras),
             salesforce=RecordedSalesforce(fixtures=FixtureServer(dataset_dir=dataset), **salesforce_extras),
-            data_as_of=recorded_at(dataset).isoformat(),
+            data_as_of=data_as_of,
         )
     return Sources(
         hubspot=LiveHubSpot(

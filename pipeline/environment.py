@@ -27,6 +27,8 @@ class Environment:
     working_duckdb_path: Path
     """The run's own warehouse file, which syncs, dbt and the sheet write; analysts never open it."""
     output_dir: Path
+    log_dir: Path
+    """KPI_LOG_DIR: where `python -m pipeline run` writes each run's full log (run-<run id>.log)."""
     config_path: Path
     sync_memory_limit: str
     export_parquet_dir: Path | None
@@ -53,6 +55,7 @@ class Environment:
             duckdb_path=duckdb_path,
             working_duckdb_path=_same_name(working_duckdb_path, duckdb_path),
             output_dir=path("KPI_OUTPUT_DIR", "output"),
+            log_dir=path("KPI_LOG_DIR", str(duckdb_path.parent / "logs")),
             config_path=path("KPI_CONFIG", "kpi.yaml"),
             sync_memory_limit=_memory_size(environ.get("KPI_SYNC_MEMORY_LIMIT") or DEFAULT_SYNC_MEMORY_LIMIT),
             export_parquet_dir=optional_path("KPI_EXPORT_PARQUET_DIR"),

@@ -95,17 +95,6 @@ def first_report_week(configured: date | None, data_first_week: date | None, las
     return first
 
 
-def parse_report_week(text: str) -> date:
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"--week {text!r}: expected a date as YYYY-MM-DD") from None
-    if day.weekday() != 0:
-        monday = day - timedelta(days=day.weekday())
-        raise ValueError(f"--week {text}: report weeks start on Monday; the week of {text} is {monday}")
-    return day
-
-
 def _utc(text: str) -> datetime:
     # HubSpot writes 2024-11-18T03:00:39.000Z, Salesforce 2024-11-18T03:13:50.000+0000; both are UTC.
     return datetime.fromisoformat(text.replace("+0000", "+00:00"))

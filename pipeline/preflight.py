@@ -36,7 +36,8 @@ def load_run_inputs(config_path: str | Path) -> RunInputs:
 def _load(path: Path, _version: tuple[int, int] | None) -> RunInputs:
     config = load_kpi_config(path)
     spend_csv = config.reporting.spend_csv_path(path.parent)
-    weekly_spend = load_weekly_spend(spend_csv) if spend_csv is not None else None
+    named_by = f"{path}: reporting.spend_csv"
+    weekly_spend = load_weekly_spend(spend_csv, named_by) if spend_csv is not None else None
     return RunInputs(config, weekly_spend)
 
 

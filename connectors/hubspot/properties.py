@@ -38,6 +38,9 @@ DEAL_PROPERTIES = (
     "hubspot_owner_id",
     "deal_currency_code",
     "hs_analytics_source",  # the deal's own original source: its channel
+    # Search returns it unasked: asked for everywhere, a deal's payload is the same from the list and from search,
+    # so that a deal read again unchanged is not counted as updated.
+    "hs_object_id",
 )
 # Where the HubSpot-Salesforce integration keeps the id of the opportunity a deal mirrors.
 DEFAULT_MIRROR_PROPERTY = "hs_salesforceopportunityid"

@@ -90,7 +90,9 @@ def build_warehouse_assets() -> AssetsDefinition:
         context.log.info(f"dbt vars: {json.dumps(variables, ensure_ascii=False)}")
         # The profile takes the warehouse file from the vars (dbt_project/profiles.yml).
         cli_vars = json.dumps({**variables, "warehouse_path": duckdb.database})
-        invocation = dbt.cli(["build", "--vars", cli_vars], context=context)
+        # Colours only for a terminal: never into a pipe, the CLI's run log or Dagster's compute logs.
+        colours = [] if sys.stdout.isatty() else ["--no-use-colors"]
+        invocation = dbt.cli([*colours, "build", "--vars", cli_vars], context=context)
         yield from with_row_counts(invocation.stream(), invocation.manifest, duckdb)
 
     return warehouse_dbt

@@ -48,7 +48,9 @@ def load_kpi_config(path: str | Path) -> KpiConfig:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
-        raise KpiConfigError(f"{path}: file not found (set KPI_CONFIG to the KPI configuration)") from None
+        raise KpiConfigError(f"KPI_CONFIG={path}: no such file (the KPI configuration; see README)") from None
+    except OSError as error:
+        raise KpiConfigError(f"KPI_CONFIG={path}: cannot be read: {error.strerror} (the KPI configuration)") from None
     except yaml.YAMLError as error:
         raise KpiConfigError(f"{path}: not valid YAML: {error}") from None
     if not isinstance(document, dict):

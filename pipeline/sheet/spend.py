@@ -18,13 +18,19 @@ def week_start_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def load_weekly_spend(path: str | Path) -> dict[date, float]:
-    """Spend per week start, all channels together; weeks absent from the CSV are absent here."""
+def load_weekly_spend(path: str | Path, named_by: str = "kpi.yaml: reporting.spend_csv") -> dict[date, float]:
+    """Spend per week start, all channels together; weeks absent from the CSV are absent here.
+
+    `named_by` says where the path comes from, for the message when there is no such file.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise SpendCsvError(f"{path}: file not found (reporting.spend_csv in kpi.yaml)") from None
+        raise SpendCsvError(
+            f"{path}: no such file (the spend CSV named by {named_by}; a relative path is taken from kpi.yaml's "
+            "directory)"
+        ) from None
     except UnicodeDecodeError as error:
         raise SpendCsvError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))

@@ -45,6 +45,21 @@ def test_a_page_inserts_new_keys_and_replaces_known_ones(store):
     assert store.read_cursor("s") == {"page": 2}
 
 
+def test_a_record_sent_again_unchanged_is_neither_inserted_nor_updated(store):
+    """The incremental overlap and a re-read contact's history re-send stored records: that is no change."""
+    history_rows = [history("1", "lead", "2025-01-06T00:00:00Z"), history("1", "mql", "2025-02-03T00:00:00Z")]
+    page = {"raw_hubspot.contacts": [contact("1"), contact("2")], "raw_hubspot.contact_lifecycle_history": history_rows}
+    store.commit_page("s", page, None)
+    later = datetime(2025, 11, 24, 1, 0, tzinfo=UTC)
+    again = {table: [row | {"_synced_at": later} for row in rows] for table, rows in page.items()}
+    children = {"raw_hubspot.contact_lifecycle_history": ("contact_id", ["1"])}
+    counts = store.commit_page("s", again, None, replace_children=children)
+    assert {table: (count.inserted, count.updated) for table, count in counts.items()} == {
+        "raw_hubspot.contacts": (0, 0), "raw_hubspot.contact_lifecycle_history": (0, 0)
+    }
+    assert store.connection.execute("SELECT count(*) FROM raw_hubspot.contact_lifecycle_history").fetchone() == (2,)
+
+
 def test_a_record_twice_in_one_page_keeps_its_later_version(store):
     counts = store.commit_page("s", {"raw_hubspot.contacts": [contact("7", "lead"), contact("7", "opportunity")]}, None)
     assert (counts["raw_hubspot.contacts"].inserted, counts["raw_hubspot.contacts"].updated) == (1, 0)
@@ -55,7 +70,8 @@ def test_a_composite_key_tells_apart_rows_that_share_part_of_it(store):
     rows = [history("1", "lead", "2025-01-06T00:00:00Z"), history("1", "", "2025-01-06T00:00:00Z"),
             history("1", "lead", "2025-02-03T00:00:00Z")]
     store.commit_page("s", {"raw_hubspot.contact_lifecycle_history": rows}, None)
-    counts = store.commit_page("s", {"raw_hubspot.contact_lifecycle_history": rows[:1]}, None)
+    counts = store.commit_page("s", {"raw_hubspot.contact_lifecycle_history": [rows[0] | {"source_type": "FORM"}]},
+                               None)
     assert (counts["raw_hubspot.contact_lifecycle_history"].inserted,
             counts["raw_hubspot.contact_lifecycle_history"].updated) == (0, 1)
     assert store.connection.execute("SELECT count(*) FROM raw_hubspot.contact_lifecycle_history").fetchone() == (3,)

@@ -18,7 +18,7 @@ from dagster._utils.schedules import cron_string_iterator
 
 from pipeline.definitions import defs as load_definitions
 from pipeline.kpi_config import KpiConfigError
-from pipeline.partitions import last_complete_week, parse_report_week
+from pipeline.partitions import last_complete_week
 from pipeline.resources import WAREHOUSE_POOL
 from tests.support import REPO
 
@@ -246,13 +246,6 @@ def test_the_schedule_says_what_it_does_and_is_off_until_started(defs):
     assert schedule.default_status == DefaultScheduleStatus.STOPPED
     assert "Every Monday at 09:00 (Asia/Tokyo)" in schedule.description
     assert "dagster schedule start weekly_kpi_schedule" in schedule.description
-
-
-def test_report_week_must_be_a_monday():
-    assert parse_report_week("2025-06-23") == date(2025, 6, 23)
-    with pytest.raises(ValueError) as error:
-        parse_report_week("2025-06-25")
-    assert str(error.value) == "--week 2025-06-25: report weeks start on Monday; the week of 2025-06-25 is 2025-06-23"
 
 
 def test_importing_the_definitions_changes_no_environment_variable_and_writes_nothing(tmp_path):

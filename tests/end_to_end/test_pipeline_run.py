@@ -141,11 +141,12 @@ def test_a_sync_memory_budget_that_is_not_a_size_stops_before_anything_runs(work
 
 
 def test_a_week_that_has_not_ended_by_the_recording_is_refused(workdir):
+    first_week = query(workdir, "SELECT min(week_start) FROM marts.funnel_weekly")[0][0]
     result = run_pipeline(workdir, "--week", "2025-11-17")
     assert result.returncode == 2
     assert result.stderr == (
-        "error: --week 2025-11-17: that week has not ended by 2025-11-17T01:00:00+00:00 (the data's as-of time); "
-        "the latest complete week is 2025-11-10\n"
+        "error: --week 2025-11-17: that week had not ended by 2025-11-17T01:00:00+00:00 (the data's as-of time); "
+        f"the report weeks that exist are the Mondays from {first_week} to 2025-11-10\n"
     )
 
 

@@ -29,3 +29,9 @@ def pipeline_command(
 
 def run_pipeline(workdir: Path, *args: str, **options) -> subprocess.CompletedProcess:
     return subprocess.run(**pipeline_command(workdir, *args, **options), capture_output=True, timeout=900)
+
+
+def run_log(result: subprocess.CompletedProcess) -> Path:
+    """The run's full log, which the first line of the CLI's output names."""
+    first_line = result.stdout.splitlines()[0]
+    return Path(first_line.rsplit("; full log: ", 1)[1])

@@ -36,11 +36,21 @@ def test_a_credential_binds_the_live_sources_with_secrets_by_name_only(monkeypat
     assert str(error.value) == "Salesforce: set SALESFORCE_CLIENT_ID (the connected app's OAuth credentials)"
 
 
-def test_a_missing_recording_stops_the_binding_naming_the_manifest(tmp_path):
+def test_a_missing_recording_stops_the_binding_naming_the_manifest_and_the_variable(tmp_path):
     with pytest.raises(ValueError) as error:
         bind_resources(Environment.from_environ({"KPI_FIXTURES_DIR": str(tmp_path)}))
     assert str(error.value) == (
-        f"{tmp_path / 'manifest.json'}: missing (a dataset needs manifest.json with recorded_at)"
+        f"KPI_FIXTURES_DIR={tmp_path}: {tmp_path / 'manifest.json'}: missing (a dataset needs manifest.json with "
+        "recorded_at)"
+    )
+
+
+def test_a_missing_fixtures_directory_is_named_with_its_variable(tmp_path):
+    with pytest.raises(ValueError) as error:
+        bind_resources(Environment.from_environ({"KPI_FIXTURES_DIR": str(tmp_path / "absent")}))
+    assert str(error.value) == (
+        f"KPI_FIXTURES_DIR={tmp_path / 'absent'}: no such directory (the recorded dataset served when no HubSpot "
+        "or Salesforce credential is set; see README)"
     )
 
 

@@ -80,10 +80,12 @@ def test_bad_input_names_the_file_line_and_column(tmp_path, text, message):
 
 
 def test_a_missing_file_names_the_config_key(tmp_path):
-    with pytest.raises(
-        SpendCsvError, match=r"nothing\.csv: file not found \(reporting\.spend_csv in kpi\.yaml\)"
-    ):
-        load_weekly_spend(tmp_path / "nothing.csv")
+    with pytest.raises(SpendCsvError) as raised:
+        load_weekly_spend(tmp_path / "nothing.csv", named_by="/x/kpi.yaml: reporting.spend_csv")
+    assert str(raised.value) == (
+        f"{tmp_path / 'nothing.csv'}: no such file (the spend CSV named by /x/kpi.yaml: reporting.spend_csv; "
+        "a relative path is taken from kpi.yaml's directory)"
+    )
 
 
 def test_the_demo_spend_covers_november_2024_to_november_2025():
