@@ -106,9 +106,9 @@ def preview_table(language: str, rows: Sequence[Sequence[str]]) -> MetadataValue
     """PREVIEW_COLUMNS of the sheet's ten cells per row, the KPI名 kept on one line."""
     header = [COLUMNS[language][index] for index in PREVIEW_COLUMNS]
     picked = [[row[index] for index in PREVIEW_COLUMNS] for row in rows]
-    # A browser breaks Japanese between any two characters, and a narrow column wraps 新規リード獲得数 into
-    # pieces; word joiners (invisible) between the characters keep a name whole.
-    return text_table(header, [[WORD_JOINER.join(row[0]), *row[1:]] for row in picked])
+    # A browser breaks Japanese between any two characters, and a narrow column wraps 新規リード獲得数 or 注意
+    # into pieces; word joiners (invisible) between the characters keep a name and a 判定 whole.
+    return text_table(header, [[WORD_JOINER.join(row[0]), *row[1:-1], WORD_JOINER.join(row[-1])] for row in picked])
 
 
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
