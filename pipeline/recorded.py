@@ -7,7 +7,6 @@ so that the connectors and the vendors' client libraries run exactly as they do 
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from pathlib import Path
 
@@ -18,39 +17,13 @@ from connectors.hubspot import HubSpotSettings
 from connectors.salesforce import SalesforceSettings
 from pipeline.sources import HubSpotSource, SalesforceSource
 from standin import connector_settings
-from standin.api.dataset import Dataset, DatasetError, parse_utc
+from standin.api.dataset import Dataset, DatasetError
 from standin.api.server import FixtureAPI
 
 
 def recorded_at(dataset_dir: str | Path) -> datetime:
     """The instant the recording describes (manifest.json); the run's as-of time in fixture mode."""
     return Dataset.read_recorded_at(dataset_dir)
-
-
-# What dates a lead's creation in each source's recorded records (fixtures/README.md).
-LEAD_CREATED = (
-    ("hubspot/contacts.jsonl", re.compile(r'"createdate"\s*:\s*"([^"]+)"')),
-    ("salesforce/Lead.jsonl", re.compile(r'"CreatedDate"\s*:\s*"([^"]+)"')),
-)
-
-
-def first_lead_created(dataset_dir: str | Path) -> datetime | None:
-    """When the recording's first lead was created (a HubSpot contact's createdate, a Salesforce lead's
-    CreatedDate): where its data begins. Read line by line from the files, without loading the dataset."""
-    created = []
-    for relative, field in LEAD_CREATED:
-        path = Path(dataset_dir) / relative
-        if path.is_file():
-            with path.open(encoding="utf-8") as lines:
-                created += [_instant(match.group(1)) for match in map(field.search, lines) if match]
-    return min(filter(None, created), default=None)
-
-
-def _instant(text: str) -> datetime | None:
-    try:
-        return parse_utc(text)
-    except ValueError:
-        return None  # not a date-time: the dataset's loading names such a record
 
 
 class FixtureServer(ConfigurableResource):

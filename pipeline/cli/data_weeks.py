@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 from dagster import PartitionsDefinition
 
-from pipeline.cli.weeks import ReportWeeks, data_starts, ended_by, monday_of, partitions_end, partitions_start
+from pipeline.cli.weeks import ReportWeeks, data_starts, ended_by, partitions_end, partitions_start
 from pipeline.environment import Environment
+from pipeline.partitions import first_recorded_week
 
 
 def available_weeks(env: Environment, timezone: str, as_of: datetime, partitions: PartitionsDefinition) -> ReportWeeks:
     """The report weeks the data can fill and the sheet asset has partitions for."""
     first_partition, last_partition = partitions.get_first_partition_key(), partitions.get_last_partition_key()
-    firsts = [partitions_start(date.fromisoformat(first_partition))] if first_partition else []
+    first_data_week = data_first_week(env, timezone)
+    # The data's bound first: where both start the same week (partitions from the recording), it is the reason.
+    firsts = [data_starts(first_data_week)] if first_data_week else []
+    if first_partition:
+        firsts.append(partitions_start(date.fromisoformat(first_partition)))
     lasts = [ended_by(as_of, timezone)]
     if last_partition:
         lasts.append(partitions_end(date.fromisoformat(last_partition)))
-    first_data_week = data_first_week(env, timezone)
-    if first_data_week is not None:
-        firsts.append(data_starts(first_data_week))
     return ReportWeeks.between(firsts, lasts)
 
 
@@ -31,10 +32,7 @@ def data_first_week(env: Environment, timezone: str) -> date | None:
     fixture mode, the week of the recording's first lead; None when neither is known."""
     weeks = [warehouse_first_week(env.duckdb_path)]
     if env.recorded:
-        from pipeline.recorded import first_lead_created  # the stand-in is imported in fixture mode only
-
-        created = first_lead_created(env.fixtures_dir)
-        weeks.append(monday_of(created.astimezone(ZoneInfo(timezone)).date()) if created else None)
+        weeks.append(first_recorded_week(env.fixtures_dir, timezone))
     return min(filter(None, weeks), default=None)
 
 

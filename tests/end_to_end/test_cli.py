@@ -120,8 +120,8 @@ def test_a_failed_run_names_the_step_the_cause_and_the_log_holding_the_trace(tmp
     blank, paragraph, pointer = result.stderr.splitlines()
     assert blank == ""
     assert paragraph.startswith(
-        f"FAILED: hubspot_raw (raw_hubspot/*: 4 assets) and salesforce_raw (raw_salesforce/*: 6 assets): {cause}. "
-        "Not run: warehouse_dbt (29 assets), reporting/kpi_sheet, "
+        f"FAILED: hubspot_raw (raw_hubspot/*: 5 assets) and salesforce_raw (raw_salesforce/*: 7 assets): {cause}. "
+        "Not run: warehouse_dbt (34 assets), reporting/kpi_sheet, "
     )
     log = run_log(result)
     assert pointer == f"The full log, with the trace: {log}"

@@ -1,13 +1,12 @@
 """The data's first week, known before the sync: the recording's first lead, the published warehouse's funnel."""
 
 import json
-from datetime import date, datetime
+from datetime import date
 
 import duckdb
 
 from pipeline.cli.data_weeks import data_first_week, warehouse_first_week
 from pipeline.environment import Environment
-from pipeline.recorded import first_lead_created
 from tests.support import REPO
 
 
@@ -20,13 +19,6 @@ def recording(root, contacts: list[str], leads: list[str]):
              for n, created in enumerate(leads)]
     (root / "salesforce" / "Lead.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return root
-
-
-def test_the_first_lead_is_the_earliest_creation_in_either_source(tmp_path):
-    root = recording(tmp_path / "dataset", ["2025-03-04T00:00:00.000Z", "2025-02-10T09:00:00.000Z", "not a date"],
-                     ["2025-02-10T08:59:59.000+0000"])
-    assert first_lead_created(root) == datetime.fromisoformat("2025-02-10T08:59:59+00:00")
-    assert first_lead_created(tmp_path / "empty") is None
 
 
 def test_the_demo_recording_begins_in_the_week_of_2024_11_18():
